@@ -10,8 +10,18 @@ export function defaultGtcrnWasmPath(): string {
   return entry.replace(/index\.(c?js)$/, 'gtcrn.wasm');
 }
 
+/** The parts of the WebAssembly API used here (core/ compiles without DOM types). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: unknown } }>;
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
 interface GtcrnExports {
-  c: WebAssembly.Memory;
+  c: WasmMemory;
   d: () => void;
   e: () => number;
   f: (ptr: number) => void;
@@ -27,7 +37,7 @@ export class GtcrnWasmModule {
 
   static async load(wasmPath = defaultGtcrnWasmPath()): Promise<GtcrnWasmModule> {
     const bytes = await readFile(wasmPath);
-    let memory: WebAssembly.Memory | undefined;
+    const mem: { current?: WasmMemory } = {};
     const imports = {
       a: {
         a: () => {
@@ -35,6 +45,7 @@ export class GtcrnWasmModule {
         },
         // emscripten_resize_heap(requestedBytes)
         b: (requested: number) => {
+          const memory = mem.current;
           if (!memory) return 0;
           const pages = Math.ceil((requested - memory.buffer.byteLength) / 65536);
           try {
@@ -46,9 +57,9 @@ export class GtcrnWasmModule {
         },
       },
     };
-    const { instance } = await WebAssembly.instantiate(bytes, imports);
+    const { instance } = await wasmApi.instantiate(new Uint8Array(bytes), imports);
     const ex = instance.exports as unknown as GtcrnExports;
-    memory = ex.c;
+    mem.current = ex.c;
     ex.d();
     return new GtcrnWasmModule(ex);
   }

@@ -5,12 +5,12 @@
 import onnxProto from 'onnx-proto';
 
 const { onnx } = onnxProto;
-type INodeProto = onnxProto.INodeProto;
-type ITensorProto = onnxProto.ITensorProto;
-type IAttributeProto = onnxProto.IAttributeProto;
-type IGraphProto = onnxProto.IGraphProto;
-type IModelProto = onnxProto.IModelProto;
-type IValueInfoProto = onnxProto.IValueInfoProto;
+type INodeProto = onnxProto.onnx.INodeProto;
+type ITensorProto = onnxProto.onnx.ITensorProto;
+type IAttributeProto = onnxProto.onnx.IAttributeProto;
+type IGraphProto = onnxProto.onnx.IGraphProto;
+type IModelProto = onnxProto.onnx.IModelProto;
+type IValueInfoProto = onnxProto.onnx.IValueInfoProto;
 
 type AttrValue = number | number[] | string | { float: number } | { floats: number[] };
 
