@@ -12,7 +12,7 @@
  *
  * What the edit does: models/prepare/whisper/graph-edit.ts; the model card: models/whisper-tiny-en.md.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { decodeModel, encodeModel, onnx } from './whisper/onnx.js';
@@ -39,7 +39,7 @@ export function whisperVocabPath(modelPath: string): string {
 
 /** Write to a temp name then rename, so a half-written file is never taken for a prepared one. */
 async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
+  const tmp = `${path}.tmp-${process.pid}-${randomUUID().slice(0, 8)}`;
   await writeFile(tmp, data);
   await rename(tmp, path);
 }
