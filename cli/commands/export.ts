@@ -1,0 +1,108 @@
+/** `clearcut export <input> -o <output> [stages] [encoder] [--json]` */
+import type { Command } from 'commander';
+import { UsageError } from '../../core/common/errors.js';
+import { VIDEO_CODECS, type VideoCodec } from '../../core/media/formats.js';
+import { runExport } from '../../core/pipeline/run-export.js';
+import type { ExportRequest } from '../../core/pipeline/export-request.js';
+import { DEVICES, type Device } from '../../core/models/session.js';
+import { loadPreset, type Preset } from '../../core/presets/presets.js';
+import { CAPTION_TARGETS, type CaptionTarget } from '../../core/stages/index.js';
+import type { Reporter } from '../progress-view.js';
+
+export interface ExportFlags {
+  output?: string;
+  stabilize?: string | boolean;
+  denoiseVideo?: string | boolean;
+  denoiseAudio?: string | boolean;
+  captions?: string;
+  loudnorm?: string | boolean;
+  preset?: string;
+  codec?: string;
+  crf?: string;
+  speed?: string;
+  overwrite?: boolean;
+  device?: string;
+}
+
+/** "--stabilize" alone means the default strength; "--stabilize=0.3" a given one (0..1). */
+export function parseStrength(flag: string, value: string | boolean | undefined, fallback: number): number | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`--${flag} takes a strength from 0 to 1, not "${value}".`);
+  return n;
+}
+
+export function parseCaptions(value: string | undefined): CaptionTarget[] | undefined {
+  if (!value) return undefined;
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = items.filter((i) => !CAPTION_TARGETS.includes(i as CaptionTarget));
+  if (bad.length) throw new UsageError(`--captions takes ${CAPTION_TARGETS.join(',')}; "${bad.join(',')}" is not one of them.`);
+  return items as CaptionTarget[];
+}
+
+/** Turn flags (over an optional preset) into an ExportRequest. Flags win over the preset. */
+export function requestFromFlags(input: string, flags: ExportFlags): ExportRequest {
+  if (!flags.output) throw new UsageError('Missing -o/--output: say where to write the result.');
+  const preset: Preset | undefined = flags.preset ? loadPreset(flags.preset) : undefined;
+  const st = preset?.stages ?? {};
+  const codec = flags.codec ?? preset?.encoder.codec;
+  if (codec && !VIDEO_CODECS.includes(codec as VideoCodec)) throw new UsageError(`--codec takes ${VIDEO_CODECS.join(', ')}, not "${codec}".`);
+  const crf = flags.crf !== undefined ? Number(flags.crf) : preset?.encoder.crf;
+  if (crf !== undefined && (!Number.isFinite(crf) || crf < 0 || crf > 63)) throw new UsageError(`--crf takes a number from 0 to 63, not "${flags.crf}".`);
+  if (flags.device && !DEVICES.includes(flags.device as Device)) throw new UsageError(`--device takes ${DEVICES.join(', ')}, not "${flags.device}".`);
+  let loudnorm: ExportRequest['loudnorm'] = st.loudnorm;
+  if (flags.loudnorm !== undefined && flags.loudnorm !== false) {
+    if (flags.loudnorm === true) loudnorm = true;
+    else {
+      const lufs = Number(flags.loudnorm);
+      if (!Number.isFinite(lufs) || lufs > -5 || lufs < -70) throw new UsageError(`--loudnorm takes a target in LUFS from -70 to -5 (default -16), not "${flags.loudnorm}".`);
+      loudnorm = { integrated: lufs };
+    }
+  }
+  return {
+    input,
+    output: flags.output,
+    stabilize: parseStrength('stabilize', flags.stabilize, 0.5) ?? st.stabilize,
+    denoiseVideo: parseStrength('denoise-video', flags.denoiseVideo, 0.5) ?? st.denoiseVideo,
+    denoiseAudio: parseStrength('denoise-audio', flags.denoiseAudio, 0.8) ?? st.denoiseAudio,
+    captions: parseCaptions(flags.captions) ?? (st.captions as CaptionTarget[] | undefined),
+    loudnorm,
+    codec: codec as VideoCodec | undefined,
+    crf,
+    preset: flags.speed ?? preset?.encoder.speed,
+    overwrite: !!flags.overwrite,
+    device: flags.device as Device | undefined,
+  };
+}
+
+export function registerExport(program: Command, run: (fn: (reporter: Reporter, signal: AbortSignal) => Promise<void>) => Promise<void>): void {
+  program
+    .command('export')
+    .description('Enhance one clip and write the result')
+    .argument('<input>', 'video or audio file')
+    .option('-o, --output <file>', 'where to write the result (.mp4 .mov .mkv .webm, or .wav .m4a .mp3 .flac .ogg for audio only)')
+    .option('--stabilize [strength]', 'smooth camera shake, strength 0..1 (default 0.5)')
+    .option('--denoise-video [strength]', 'remove video noise, strength 0..1 (default 0.5)')
+    .option('--denoise-audio [strength]', 'clean up speech, strength 0..1 (default 0.8)')
+    .option('--captions <targets>', `captions: any of ${CAPTION_TARGETS.join(',')}`)
+    .option('--loudnorm [lufs]', 'normalise loudness (EBU R128), default -16 LUFS')
+    .option('--preset <name>', 'a built-in preset name or a preset .json file')
+    .option('--codec <codec>', `video codec: ${VIDEO_CODECS.join(', ')} (default h264; vp9 for .webm)`)
+    .option('--crf <n>', 'constant quality, lower is better (h264 default 20)')
+    .option('--speed <preset>', 'encoder speed preset, ultrafast..veryslow (default fast)')
+    .option('--overwrite', 'replace the output if it exists')
+    .option('--device <device>', `inference device: ${DEVICES.join(', ')} (default cpu)`)
+    .option('--json', 'print progress and the result as JSON lines')
+    .action(async (input: string, flags: ExportFlags) => {
+      await run(async (reporter, signal) => {
+        const req = requestFromFlags(input, flags);
+        const summary = await runExport({ ...req, signal, onProgress: (e) => reporter.progress(e), onWarning: (m) => reporter.warning(m) });
+        const stageLines = summary.stages.map((s) => `  ${s.stage.padEnd(22)} ${s.seconds.toFixed(2)} s`).join('\n');
+        reporter.result('summary', {
+          ...summary,
+          text: `Wrote ${summary.output}\n  ${summary.duration.toFixed(2)} s of media, ${summary.frames} frames, in ${summary.wallSeconds.toFixed(2)} s\n${stageLines}${summary.warnings.length ? `\n  ${summary.warnings.length} warning(s) above` : ''}`,
+        });
+      });
+    });
+}

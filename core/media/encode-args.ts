@@ -1,0 +1,189 @@
+/**
+ * Builds the ffmpeg command line that encodes piped frames and muxes them with the source's audio,
+ * subtitles and metadata. Pure, so every rule here is unit-tested without running ffmpeg.
+ */
+import { audioEncoderArgs, canCopyAudio, MUXER_NAME, subtitleCodecFor, type Container, type VideoCodec } from './formats.js';
+import type { ColorInfo, MediaInfo, Rational } from './media-info.js';
+import type { RawFormat } from './pixel-formats.js';
+
+export interface VideoEncoderSettings {
+  codec: VideoCodec;
+  /** Constant-quality value; lower is better. Defaults per codec. */
+  crf?: number;
+  /** Encoder speed preset (x264/x265 names: ultrafast..veryslow). */
+  preset?: string;
+}
+
+export const DEFAULT_CRF: Record<VideoCodec, number | undefined> = { h264: 20, h265: 24, vp9: 32, prores: undefined, ffv1: undefined };
+
+/** How one output audio track is made. */
+export interface AudioTrackPlan {
+  /** Stream index in the source file. */
+  sourceIndex: number;
+  /** A processed replacement (from a PCM stage) to use instead of the source stream. */
+  replacementFile?: string;
+  /** An ffmpeg audio filter chain applied while encoding (e.g. loudnorm). */
+  filter?: string;
+  /** Sample rate to encode at (filters such as loudnorm change it internally). */
+  sampleRate?: number;
+}
+
+export interface EncodePlan {
+  source: MediaInfo;
+  output: string;
+  container: Container;
+  /** Frames come from a NUT pipe on stdin; absent for audio-only outputs. */
+  video?: {
+    format: RawFormat;
+    timeBase: Rational;
+    /** pts of the first frame, in timeBase ticks, relative to the source's start. */
+    firstPts: number;
+    encoder: VideoEncoderSettings;
+  };
+  audio: AudioTrackPlan[];
+  keepSubtitles: boolean;
+  ffmpegMajor: number;
+  /** Available encoders, to pick libopus vs opus and so on. */
+  encoders?: Set<string>;
+}
+
+/**
+ * The value ffmpeg's `rotate` tag / `-display_rotation` take for a clockwise display rotation.
+ * Both set the display matrix counter-clockwise, so 90° clockwise is written as 270.
+ */
+export const rotationTagValue = (clockwise: number): number => (360 - clockwise) % 360;
+
+/**
+ * ffmpeg before 6 drops rotation when it encodes (the rotate tag only works when stream-copying),
+ * so those versions need a copy pass that writes it. Only MP4/MOV store rotation.
+ */
+export function needsRotationRemux(plan: Pick<EncodePlan, 'source' | 'container' | 'ffmpegMajor' | 'video'>): boolean {
+  return !!plan.video && !!plan.source.video?.rotation && plan.ffmpegMajor < 6 && (plan.container === 'mp4' || plan.container === 'mov');
+}
+
+const KNOWN = (v: string | undefined): v is string => !!v && v !== 'unknown' && v !== 'reserved' && v !== 'unspecified';
+
+function colorArgs(c: ColorInfo): string[] {
+  const args: string[] = [];
+  if (KNOWN(c.primaries)) args.push('-color_primaries', c.primaries);
+  if (KNOWN(c.transfer)) args.push('-color_trc', c.transfer);
+  if (KNOWN(c.space)) args.push('-colorspace', c.space);
+  if (KNOWN(c.range)) args.push('-color_range', c.range);
+  return args;
+}
+
+/** Output pixel format for a codec, given the format frames arrive in. */
+export function outputPixelFormat(codec: VideoCodec, frames: RawFormat): string {
+  const deep = frames.bitDepth > 8;
+  const rgb = frames.name.startsWith('gbr') || frames.name === 'rgb24';
+  switch (codec) {
+    case 'ffv1':
+      return frames.name; // lossless: keep exactly what came in
+    case 'prores':
+      return rgb || frames.name.startsWith('yuv444') ? 'yuv444p10le' : 'yuv422p10le';
+    case 'h265':
+      return deep ? (frames.name.startsWith('yuv444') ? 'yuv444p10le' : frames.name.startsWith('yuv422') ? 'yuv422p10le' : 'yuv420p10le') : frames.name.startsWith('yuv444') ? 'yuv444p' : 'yuv420p';
+    case 'vp9':
+      return deep ? 'yuv420p10le' : 'yuv420p';
+    case 'h264':
+    default:
+      // 8-bit 4:2:0 plays everywhere; 4:2:2/4:4:4 H.264 does not, so those are reduced too.
+      return 'yuv420p';
+  }
+}
+
+function videoCodecArgs(s: VideoEncoderSettings, container: Container): string[] {
+  const crf = s.crf ?? DEFAULT_CRF[s.codec];
+  switch (s.codec) {
+    case 'h264':
+      return ['-c:v', 'libx264', '-preset', s.preset ?? 'fast', '-crf', String(crf)];
+    case 'h265':
+      return ['-c:v', 'libx265', '-preset', s.preset ?? 'fast', '-crf', String(crf), '-x265-params', 'log-level=error', ...(container === 'mp4' || container === 'mov' ? ['-tag:v', 'hvc1'] : [])];
+    case 'vp9':
+      return ['-c:v', 'libvpx-vp9', '-crf', String(crf), '-b:v', '0', '-row-mt', '1', '-deadline', 'good', '-cpu-used', s.preset === 'slow' ? '1' : '4'];
+    case 'prores':
+      return ['-c:v', 'prores_ks', '-profile:v', '3', '-vendor', 'apl0'];
+    case 'ffv1':
+      return ['-c:v', 'ffv1', '-level', '3', '-g', '1', '-slicecrc', '1'];
+  }
+}
+
+/** ffmpeg arguments for the encode+mux process. Input 0 is the NUT pipe (when video), then the source. */
+export function buildEncodeArgs(plan: EncodePlan): string[] {
+  const { source, container } = plan;
+  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-nostats', '-progress', 'pipe:1'];
+  let inputs = 0;
+  const v = plan.video;
+  const srcVideo = source.video;
+  if (v) {
+    const rotation = srcVideo?.rotation ?? 0;
+    if (rotation && plan.ffmpegMajor >= 6) args.push('-display_rotation:v:0', String(rotationTagValue(rotation)));
+    // The source's shift of its own start time is undone so piped video and copied audio stay in sync.
+    args.push('-itsoffset', String((v.firstPts * v.timeBase.num) / v.timeBase.den), '-f', 'nut', '-i', 'pipe:0');
+    inputs++;
+  }
+  const srcInput = inputs++;
+  args.push('-i', source.file);
+  const replacementInput = new Map<number, number>();
+  for (const t of plan.audio) {
+    if (t.replacementFile) {
+      replacementInput.set(t.sourceIndex, inputs++);
+      args.push('-i', t.replacementFile);
+    }
+  }
+
+  const maps: string[] = [];
+  const filters: string[] = [];
+  const codecArgs: string[] = [];
+  if (v) {
+    maps.push('-map', '0:v:0');
+    codecArgs.push(...videoCodecArgs(v.encoder, container), '-pix_fmt', outputPixelFormat(v.encoder.codec, v.format));
+    if (srcVideo) {
+      codecArgs.push(...colorArgs(srcVideo.color));
+      codecArgs.push(`-map_metadata:s:v:0`, `${srcInput}:s:${srcVideo.index}`);
+    }
+  }
+  plan.audio.forEach((t, k) => {
+    const input = replacementInput.get(t.sourceIndex);
+    const from = input !== undefined ? `${input}:a:0` : `${srcInput}:${t.sourceIndex}`;
+    const srcStream = source.audio.find((a) => a.index === t.sourceIndex);
+    if (t.filter) {
+      filters.push(`[${from}]${t.filter}[a${k}]`);
+      maps.push('-map', `[a${k}]`);
+    } else {
+      maps.push('-map', from);
+    }
+    const copy = !t.filter && input === undefined && srcStream !== undefined && canCopyAudio(srcStream.codec, container);
+    if (copy) codecArgs.push(`-c:a:${k}`, 'copy');
+    else {
+      let enc = audioEncoderArgs(container, { stream: k, lossless: v?.encoder.codec === 'ffv1' });
+      if (plan.encoders && enc.includes('libopus') && !plan.encoders.has('libopus')) enc = enc.map((x) => (x === 'libopus' ? 'opus' : x));
+      codecArgs.push(...enc);
+      const rate = t.sampleRate ?? srcStream?.sampleRate;
+      if (rate) codecArgs.push(`-ar:a:${k}`, String(rate));
+    }
+    codecArgs.push(`-map_metadata:s:a:${k}`, `${srcInput}:s:${t.sourceIndex}`);
+  });
+  if (plan.keepSubtitles) {
+    let k = 0;
+    for (const s of source.subtitles) {
+      const codec = subtitleCodecFor(container, s.isText);
+      if (!codec) continue;
+      maps.push('-map', `${srcInput}:${s.index}`);
+      codecArgs.push(`-c:s:${k++}`, codec);
+    }
+  }
+  if (filters.length) args.push('-filter_complex', filters.join(';'));
+  args.push(...maps, '-map_metadata', String(srcInput), '-map_chapters', String(srcInput), ...codecArgs);
+  if (v && plan.ffmpegMajor >= 5) args.push('-fps_mode', 'passthrough');
+  else if (v) args.push('-vsync', 'passthrough');
+  args.push('-max_muxing_queue_size', '4096');
+  if (container === 'mp4' || container === 'mov' || container === 'ipod') args.push('-movflags', '+faststart');
+  args.push('-f', MUXER_NAME[container], '-y', plan.output);
+  return args;
+}
+
+/** Which source subtitle streams cannot be kept in the container (for a warning). */
+export function droppedSubtitles(source: MediaInfo, container: Container): number[] {
+  return source.subtitles.filter((s) => !subtitleCodecFor(container, s.isText)).map((s) => s.index);
+}

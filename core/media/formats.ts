@@ -1,0 +1,114 @@
+/** Containers, codecs and what may go in what. */
+import path from 'node:path';
+import { OutputError } from '../common/errors.js';
+
+export type VideoCodec = 'h264' | 'h265' | 'vp9' | 'prores' | 'ffv1';
+export const VIDEO_CODECS: VideoCodec[] = ['h264', 'h265', 'vp9', 'prores', 'ffv1'];
+
+export type Container = 'mp4' | 'mov' | 'matroska' | 'webm' | 'wav' | 'ipod' | 'mp3' | 'flac' | 'ogg';
+
+export interface ContainerInfo {
+  container: Container;
+  /** True for audio-only containers: the video is dropped. */
+  audioOnly: boolean;
+}
+
+const BY_EXTENSION: Record<string, ContainerInfo> = {
+  '.mp4': { container: 'mp4', audioOnly: false },
+  '.m4v': { container: 'mp4', audioOnly: false },
+  '.mov': { container: 'mov', audioOnly: false },
+  '.mkv': { container: 'matroska', audioOnly: false },
+  '.webm': { container: 'webm', audioOnly: false },
+  '.wav': { container: 'wav', audioOnly: true },
+  '.m4a': { container: 'ipod', audioOnly: true },
+  '.mp3': { container: 'mp3', audioOnly: true },
+  '.flac': { container: 'flac', audioOnly: true },
+  '.ogg': { container: 'ogg', audioOnly: true },
+  '.opus': { container: 'ogg', audioOnly: true },
+};
+
+export function containerForOutput(file: string): ContainerInfo {
+  const ext = path.extname(file).toLowerCase();
+  const hit = BY_EXTENSION[ext];
+  if (!hit) {
+    throw new OutputError('OUTPUT_FORMAT_UNSUPPORTED', `Cannot write "${ext || 'no extension'}" files: use one of ${Object.keys(BY_EXTENSION).join(', ')}.`, { file });
+  }
+  return hit;
+}
+
+const VIDEO_CODECS_IN: Record<string, VideoCodec[]> = {
+  mp4: ['h264', 'h265'],
+  mov: ['h264', 'h265', 'prores'],
+  matroska: ['h264', 'h265', 'vp9', 'prores', 'ffv1'],
+  webm: ['vp9'],
+};
+
+export function checkVideoCodecFits(codec: VideoCodec, container: Container, file: string): void {
+  const allowed = VIDEO_CODECS_IN[container] ?? [];
+  if (!allowed.includes(codec)) {
+    throw new OutputError('OUTPUT_FORMAT_UNSUPPORTED', `${codec} video cannot be written to ${path.extname(file)}: use ${allowed.join(' or ')} there, or pick another extension (.mkv takes every codec).`, { file });
+  }
+}
+
+/** The video codec used when the user names none: the container's natural one. */
+export function defaultVideoCodec(container: Container): VideoCodec {
+  return container === 'webm' ? 'vp9' : 'h264';
+}
+
+/** Audio codecs a container takes as-is, so a stream can be copied without re-encoding. */
+const AUDIO_COPY_OK: Record<Container, (codec: string) => boolean> = {
+  mp4: (c) => ['aac', 'mp3', 'alac', 'ac3', 'eac3'].includes(c),
+  ipod: (c) => ['aac', 'alac'].includes(c),
+  mov: (c) => ['aac', 'mp3', 'alac', 'ac3', 'eac3'].includes(c) || c.startsWith('pcm_'),
+  matroska: (c) => c !== 'unknown',
+  webm: (c) => ['opus', 'vorbis'].includes(c),
+  wav: (c) => c.startsWith('pcm_'),
+  mp3: (c) => c === 'mp3',
+  flac: (c) => c === 'flac',
+  ogg: (c) => ['opus', 'vorbis', 'flac'].includes(c),
+};
+
+export function canCopyAudio(codec: string, container: Container): boolean {
+  return AUDIO_COPY_OK[container](codec);
+}
+
+/** Encoder arguments for audio that must be (re-)encoded into a container. */
+export function audioEncoderArgs(container: Container, opts: { lossless?: boolean; stream: number }): string[] {
+  const s = `:a:${opts.stream}`;
+  switch (container) {
+    case 'wav':
+      return [`-c${s}`, 'pcm_s16le'];
+    case 'flac':
+      return [`-c${s}`, 'flac'];
+    case 'mp3':
+      return [`-c${s}`, 'libmp3lame', `-b${s}`, '192k'];
+    case 'webm':
+    case 'ogg':
+      return [`-c${s}`, 'libopus', `-b${s}`, '128k'];
+    case 'matroska':
+      return opts.lossless ? [`-c${s}`, 'flac'] : [`-c${s}`, 'aac', `-b${s}`, '192k'];
+    default:
+      return [`-c${s}`, 'aac', `-b${s}`, '192k'];
+  }
+}
+
+/** Subtitle codec for text subtitles in a container; undefined means they cannot be kept. */
+export function subtitleCodecFor(container: Container, isText: boolean): string | undefined {
+  if (container === 'matroska') return isText ? 'srt' : 'copy';
+  if (!isText) return undefined;
+  if (container === 'mp4' || container === 'mov') return 'mov_text';
+  if (container === 'webm') return 'webvtt';
+  return undefined;
+}
+
+export const MUXER_NAME: Record<Container, string> = {
+  mp4: 'mp4',
+  mov: 'mov',
+  matroska: 'matroska',
+  webm: 'webm',
+  wav: 'wav',
+  ipod: 'ipod',
+  mp3: 'mp3',
+  flac: 'flac',
+  ogg: 'ogg',
+};

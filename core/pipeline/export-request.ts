@@ -1,0 +1,40 @@
+import type { ProgressListener } from '../common/progress.js';
+import type { VideoCodec } from '../media/formats.js';
+import type { Device } from '../models/session.js';
+import type { StageRequest } from '../stages/index.js';
+
+/** One export: an input, an output, the stages asked for and how to encode. */
+export interface ExportRequest extends StageRequest {
+  input: string;
+  output: string;
+  /** Video codec; defaults to the container's natural codec (H.264 for MP4/MOV/MKV). */
+  codec?: VideoCodec;
+  /** Constant quality (lower is better); per-codec default. */
+  crf?: number;
+  /** Encoder speed preset (ultrafast..veryslow). */
+  preset?: string;
+  overwrite?: boolean;
+  device?: Device;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+  onWarning?: (message: string) => void;
+  /** Extra stages (tests, later capabilities) appended after the built ones. */
+  extraStages?: import('./stage.js').Stage[];
+}
+
+export interface StageTiming {
+  stage: string;
+  seconds: number;
+}
+
+export interface ExportSummary {
+  input: string;
+  output: string;
+  /** Media duration of the output, seconds. */
+  duration: number;
+  frames: number;
+  wallSeconds: number;
+  stages: StageTiming[];
+  warnings: string[];
+  sidecars: string[];
+}

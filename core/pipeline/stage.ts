@@ -1,0 +1,64 @@
+/**
+ * A stage is one capability in an export: it declares what it needs and transforms one kind of
+ * stream. Capability issues add real stages; the pipeline runs whatever the plan holds.
+ */
+import type { ProgressEvent } from '../common/progress.js';
+import type { AudioStreamInfo, MediaInfo } from '../media/media-info.js';
+import type { PcmFormat } from '../media/pcm.js';
+import type { FrameStream } from '../media/video-frame.js';
+import type { Device } from '../models/session.js';
+
+export interface StageContext {
+  media: MediaInfo;
+  signal: AbortSignal;
+  device: Device;
+  /** Report progress in the stage's unit (frames or seconds). */
+  report(done: number, total: number): void;
+  warn(message: string): void;
+  /** A temporary file path next to the output, removed when the export ends. */
+  tempFile(suffix: string): string;
+}
+
+interface StageBase {
+  /** Stable id, e.g. "stabilize", "loudnorm". Used in progress and reports. */
+  id: string;
+  /** Relative cost, for the overall progress fraction and ETA. */
+  weight: number;
+  progressUnit: ProgressEvent['unit'];
+}
+
+/** Works on decoded frames. May look ahead (temporal filters) but must keep every frame's pts. */
+export interface VideoStage extends StageBase {
+  kind: 'video';
+  /** Raw format the stage wants frames in (e.g. "yuv420p"); undefined takes the working format. */
+  format?: string;
+  /** Optional whole-clip pass before rendering (motion analysis); has its own progress stage id. */
+  analyze?: (ctx: StageContext) => Promise<void>;
+  transform(input: FrameStream, ctx: StageContext): FrameStream;
+}
+
+/** Runs inside the encoder as an ffmpeg audio filter chain, after an optional measuring pass. */
+export interface AudioFilterStage extends StageBase {
+  kind: 'audio-filter';
+  /** Returns the filter chain for this track, or undefined to leave it untouched. */
+  prepare(track: AudioStreamInfo, ctx: StageContext): Promise<string | undefined>;
+  /** Sample rate the filter's output must be resampled to (loudnorm works at 192 kHz inside). */
+  outputSampleRate?: (track: AudioStreamInfo) => number;
+}
+
+/** Works on float PCM in TypeScript (speech enhancement). Output must be as long as the input. */
+export interface AudioPcmStage extends StageBase {
+  kind: 'audio-pcm';
+  /** Rate and channel count the stage wants; undefined keeps the track's own. */
+  format?: (track: AudioStreamInfo) => PcmFormat;
+  process(chunks: AsyncIterable<Float32Array>, format: PcmFormat, ctx: StageContext): AsyncIterable<Float32Array>;
+}
+
+/** Produces caption files from the audio (speech to text). */
+export interface CaptionStage extends StageBase {
+  kind: 'captions';
+  /** Writes sidecar files through ctx.tempFile and returns [tempPath, finalPath] pairs to commit. */
+  run(ctx: StageContext, output: string): Promise<Array<{ temp: string; final: string }>>;
+}
+
+export type Stage = VideoStage | AudioFilterStage | AudioPcmStage | CaptionStage;

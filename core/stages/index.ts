@@ -1,0 +1,61 @@
+/**
+ * Which capabilities exist, and the stage each one builds. A capability that has not landed yet
+ * is refused with STAGE_NOT_AVAILABLE instead of being ignored.
+ */
+import { ClearcutError } from '../common/errors.js';
+import type { Stage } from '../pipeline/stage.js';
+import { createLoudnormStage } from './loudnorm/loudnorm-stage.js';
+import type { LoudnessTarget } from './loudnorm/loudness.js';
+
+export type CaptionTarget = 'srt' | 'vtt' | 'burn' | 'track';
+export const CAPTION_TARGETS: CaptionTarget[] = ['srt', 'vtt', 'burn', 'track'];
+
+/** What the user asked for. Strengths are 0..1. */
+export interface StageRequest {
+  stabilize?: number;
+  denoiseVideo?: number;
+  denoiseAudio?: number;
+  captions?: CaptionTarget[];
+  loudnorm?: boolean | Partial<LoudnessTarget>;
+}
+
+export type Capability = 'stabilize' | 'denoise-video' | 'denoise-audio' | 'captions' | 'loudnorm';
+
+export interface CapabilityInfo {
+  id: Capability;
+  available: boolean;
+  needs: 'video' | 'audio';
+  description: string;
+}
+
+export const CAPABILITIES: CapabilityInfo[] = [
+  { id: 'stabilize', available: false, needs: 'video', description: 'Smooth handheld camera shake' },
+  { id: 'denoise-video', available: false, needs: 'video', description: 'Remove sensor noise' },
+  { id: 'denoise-audio', available: false, needs: 'audio', description: 'Clean up speech' },
+  { id: 'captions', available: false, needs: 'audio', description: 'Speech to captions' },
+  { id: 'loudnorm', available: true, needs: 'audio', description: 'EBU R128 loudness to -16 LUFS' },
+];
+
+/** Capabilities a request asks for. */
+export function requestedCapabilities(r: StageRequest): Capability[] {
+  const out: Capability[] = [];
+  if (r.stabilize !== undefined) out.push('stabilize');
+  if (r.denoiseVideo !== undefined) out.push('denoise-video');
+  if (r.denoiseAudio !== undefined) out.push('denoise-audio');
+  if (r.captions?.length) out.push('captions');
+  if (r.loudnorm) out.push('loudnorm');
+  return out;
+}
+
+/** Build the stages for a request, or throw for capabilities that do not exist yet. */
+export function buildStages(r: StageRequest): Stage[] {
+  const missing = requestedCapabilities(r).filter((c) => !CAPABILITIES.find((x) => x.id === c)?.available);
+  if (missing.length) {
+    throw new ClearcutError('STAGE_NOT_AVAILABLE', `Not available yet in this version of Clearcut: ${missing.map((m) => `--${m}`).join(', ')}. Remove ${missing.length > 1 ? 'these options' : 'this option'} to export without it.`, {
+      details: { missing },
+    });
+  }
+  const stages: Stage[] = [];
+  if (r.loudnorm) stages.push(createLoudnormStage(typeof r.loudnorm === 'object' ? r.loudnorm : {}));
+  return stages;
+}

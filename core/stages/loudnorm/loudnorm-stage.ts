@@ -1,0 +1,27 @@
+import type { AudioFilterStage, StageContext } from '../../pipeline/stage.js';
+import type { AudioStreamInfo } from '../../media/media-info.js';
+import { DEFAULT_LOUDNESS, loudnormApplyFilter, measureLoudness, type LoudnessTarget } from './loudness.js';
+
+/** Two-pass EBU R128 normalisation of every audio track to `target` (default -16 LUFS). */
+export function createLoudnormStage(target: Partial<LoudnessTarget> = {}): AudioFilterStage {
+  const t: LoudnessTarget = { ...DEFAULT_LOUDNESS, ...target };
+  return {
+    kind: 'audio-filter',
+    id: 'loudnorm',
+    weight: 0.15,
+    progressUnit: 'seconds',
+    async prepare(track: AudioStreamInfo, ctx: StageContext) {
+      const total = track.duration || ctx.media.duration;
+      const m = await measureLoudness(ctx.media.file, track.index, t, {
+        signal: ctx.signal,
+        onProgress: (p) => p.outTime !== undefined && ctx.report(Math.min(total, p.outTime), total),
+      });
+      ctx.report(total, total);
+      const filter = loudnormApplyFilter(t, m);
+      if (!filter) ctx.warn(`Audio track ${track.index} is silent; loudness normalisation left it unchanged.`);
+      return filter;
+    },
+    // loudnorm resamples to 192 kHz internally; the track keeps its own rate on output.
+    outputSampleRate: (track) => track.sampleRate,
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * Tiny clips for integration tests, generated with ffmpeg's lavfi sources into test/.tmp (ignored)
+ * the first time they are needed, plus the committed real-speech fixture.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ffmpegBinary, ffprobeBinary } from '../../core/media/ffmpeg-binaries.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const TMP = path.join(ROOT, 'test', '.tmp');
+export const SPEECH = path.join(ROOT, 'test', 'fixtures', 'speech', 'vad-speech-librivox-0880.wav');
+export const CLI = path.join(ROOT, 'bin', 'clearcut.js');
+
+mkdirSync(TMP, { recursive: true });
+
+export function ffmpeg(args: string[]): void {
+  execFileSync(ffmpegBinary().path, ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/** Run a clip recipe once and cache the file under test/.tmp. */
+export function fixture(name: string, make: (file: string) => void): string {
+  const file = path.join(TMP, name);
+  if (!existsSync(file)) {
+    const partial = path.join(TMP, `partial-${process.pid}-${name}`);
+    make(partial);
+    execFileSync('mv', [partial, file]);
+  }
+  return file;
+}
+
+/** A fresh empty folder for one test's outputs. */
+export function workDir(name: string): string {
+  const dir = path.join(TMP, 'work', `${name}-${process.pid}-${Math.random().toString(16).slice(2, 8)}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** 3 s 640x360 29.97 fps H.264 + 48 kHz stereo AAC, BT.709 tagged. */
+export const cfrClip = (): string =>
+  fixture('cfr-2997.mp4', (f) =>
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=640x360:r=30000/1001', '-f', 'lavfi', '-i', 'sine=f=440:r=48000', '-t', '3', '-ac', '2', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-colorspace', 'bt709', '-color_range', 'tv', '-c:a', 'aac', '-shortest', '-f', 'mp4', f]),
+  );
+
+/** Phone portrait: stored 640x360 landscape with a 90° display rotation, like a phone held upright. */
+export const rotatedClip = (): string =>
+  fixture('portrait-rot90.mp4', (f) => {
+    const raw = `${f}.raw.mp4`;
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=640x360:r=30', '-f', 'lavfi', '-i', 'sine=f=300:r=44100', '-t', '2', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', raw]);
+    // rotate=270 in this ffmpeg's tag convention displays as 90° clockwise (see encode-args.ts).
+    ffmpeg(['-i', raw, '-c', 'copy', '-metadata:s:v:0', 'rotate=270', '-f', 'mp4', f]);
+    rmSync(raw);
+  });
+
+/** Variable frame rate: frames dropped irregularly, timestamps kept (vsync vfr). */
+export const vfrClip = (): string =>
+  fixture('vfr.mp4', (f) =>
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=60', '-f', 'lavfi', '-i', 'sine=f=500:r=48000', '-t', '3', '-vf', "select='not(mod(n,3))+lt(mod(n,7),2)'", '-vsync', 'vfr', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-f', 'mp4', f]),
+  );
+
+export const audioOnlyClip = (): string => fixture('speech-only.m4a', (f) => ffmpeg(['-i', SPEECH, '-c:a', 'aac', '-b:a', '96k', '-f', 'ipod', f]));
+
+export const videoOnlyClip = (): string =>
+  fixture('video-only.mp4', (f) => ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25', '-t', '1', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-f', 'mp4', f]));
+
+/** Two audio tracks (English + commentary) and a text subtitle track, in MKV. */
+export const multiTrackClip = (): string =>
+  fixture('multitrack.mkv', (f) => {
+    const srt = path.join(TMP, 'subs.srt');
+    writeFileSync(srt, '1\n00:00:00,200 --> 00:00:01,500\nHello there\n\n2\n00:00:01,600 --> 00:00:02,800\nSecond line\n');
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25', '-f', 'lavfi', '-i', 'sine=f=440:r=48000', '-f', 'lavfi', '-i', 'sine=f=660:r=44100', '-i', srt, '-t', '3', '-map', '0', '-map', '1', '-map', '2', '-map', '3', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-c:s', 'srt', '-metadata:s:a:0', 'language=eng', '-metadata:s:a:1', 'language=fra', '-shortest', '-f', 'matroska', f]);
+  });
+
+/** 4:4:4 8-bit source in MKV (odd for phones, common for screen recordings). */
+export const yuv444Clip = (): string =>
+  fixture('yuv444.mkv', (f) => ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25', '-t', '1', '-pix_fmt', 'yuv444p', '-c:v', 'ffv1', '-f', 'matroska', f]));
+
+export interface StreamProbe {
+  codec_type: string;
+  codec_name: string;
+  start_time?: string;
+  duration?: string;
+  nb_frames?: string;
+  r_frame_rate?: string;
+  avg_frame_rate?: string;
+  width?: number;
+  height?: number;
+  pix_fmt?: string;
+  color_space?: string;
+  color_primaries?: string;
+  color_transfer?: string;
+  color_range?: string;
+  channels?: number;
+  sample_rate?: string;
+  tags?: Record<string, string>;
+  side_data_list?: Array<{ rotation?: number }>;
+}
+
+/** ffprobe's view of a file (independent of the engine's own probe code). */
+export function ffprobeJson(file: string): { streams: StreamProbe[]; format: { duration: string; format_name: string } } {
+  const out = execFileSync(ffprobeBinary().path, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], { encoding: 'utf8' });
+  return JSON.parse(out);
+}
+
+/** Video packet presentation times, sorted (seconds). */
+export function videoPts(file: string): number[] {
+  const out = execFileSync(ffprobeBinary().path, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file], { encoding: 'utf8' });
+  return out.split('\n').map((l) => parseFloat(l)).filter(Number.isFinite).sort((a, b) => a - b);
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the real CLI as a user would. */
+export function runCli(args: string[], opts: { uid?: number; gid?: number; onSpawn?: (pid: number) => void; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, uid: opts.uid, gid: opts.gid, env: { ...process.env, ...opts.env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    if (child.pid) opts.onSpawn?.(child.pid);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The JSON lines a `--json` run printed. */
+export function jsonLines(stdout: string): Array<Record<string, unknown>> {
+  return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+}
