@@ -36,7 +36,7 @@ export class GtcrnOnnxEnhancer implements SpeechEnhancer {
     private readonly options: GtcrnOnnxOptions = {},
   ) {
     this.chunk = roundHop(options.chunkSamples ?? 60 * GTCRN_SAMPLE_RATE);
-    this.context = roundHop(options.contextSamples ?? 4 * GTCRN_SAMPLE_RATE);
+    this.context = roundHop(options.contextSamples ?? 8 * GTCRN_SAMPLE_RATE);
     this.fade = Math.min(options.crossfadeSamples ?? 1024, this.context);
   }
 
