@@ -93,6 +93,40 @@ describe('WhisperRecognizer', () => {
     expect(w.wer).toBeLessThanOrEqual(LIBRIVOX_WER_MAX);
   }, 120_000);
 
+  const SPEECH_0890 = path.join(REPO_ROOT, 'test', 'fixtures', 'audio', 'speech-librivox-0890.wav');
+  it.skipIf(!existsSync(SPEECH_0890))('fills a 30 s window, and the tail it leaves comes out when re-fed from consumedUntil', async () => {
+    const a = load(path.join(FIXTURES, 'asr-librivox-0870.wav'));
+    const b = load(path.join(FIXTURES, 'vad-speech-librivox-0880.wav'));
+    const c = load(SPEECH_0890);
+    const A = readFileSync(path.join(FIXTURES, 'asr-librivox-0870.txt'), 'utf8').trim();
+    const B = 'he was not an ill disposed young man';
+    const C = 'unless to be rather cold hearted and rather selfish is to be ill disposed';
+    const gap = new Float32Array(4000);
+    const parts = [a, gap, b, gap, c, gap, b, gap, a, gap, b];
+    const pcm = new Float32Array(Math.min(30 * 16000, parts.reduce((n, p) => n + p.length, 0)));
+    let o = 0;
+    for (const p of parts) {
+      pcm.set(p.subarray(0, Math.max(0, Math.min(p.length, pcm.length - o))), o);
+      o += p.length;
+    }
+    const seconds = pcm.length / 16000; // 29.7 s, the last utterance ends 0.1 s before the window does
+    const t0 = performance.now();
+    const first = await rec.transcribeWindow(pcm);
+    const elapsed = (performance.now() - t0) / 1000;
+    expectWellFormed(first, seconds);
+    expect(first.consumedUntil).toBeLessThanOrEqual(seconds);
+    expect(first.consumedUntil).toBeGreaterThanOrEqual(first.segments.at(-1)!.end);
+    let text = textOf(first);
+    if (first.consumedUntil < seconds - 0.5) {
+      const rest = await rec.transcribeWindow(pcm.subarray(Math.round(first.consumedUntil * 16000)));
+      expectWellFormed(rest, seconds - first.consumedUntil);
+      text += ' ' + textOf(rest);
+    }
+    const w = wordErrorRate([A, B, C, B, A, B].join(' '), text);
+    console.info(`whisper 30 s window: ${seconds.toFixed(2)} s in ${elapsed.toFixed(2)} s (RTF ${(elapsed / seconds).toFixed(3)}), consumedUntil ${first.consumedUntil}, WER ${(w.wer * 100).toFixed(1)} % with the re-fed tail`);
+    expect(w.wer).toBeLessThanOrEqual(FIXTURE_WER_MAX);
+  }, 120_000);
+
   it('hears no speech in silence and in low noise', async () => {
     // Whisper answers <|nocaptions|><|endoftext|> for these: no segment reaches the captions,
     // so nothing is left for the VAD stage to drop.
@@ -101,6 +135,13 @@ describe('WhisperRecognizer', () => {
     let seed = 7;
     const noise = Float32Array.from({ length: 5 * 16000 }, () => (((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5) * 0.02));
     expect((await rec.transcribeWindow(noise)).segments).toEqual([]);
+  }, 60_000);
+
+  const BIRDS = path.join(REPO_ROOT, 'test', 'fixtures', 'audio', 'noise-birds-pomodoro-t10.wav');
+  it.skipIf(!existsSync(BIRDS))('hears no speech in bird song', async () => {
+    const r = await rec.transcribeWindow(load(BIRDS));
+    expect(r.noSpeech).toBe(true);
+    expect(r.segments).toEqual([]);
   }, 60_000);
 
   it('gives the same answer twice', async () => {

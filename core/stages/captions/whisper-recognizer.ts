@@ -61,6 +61,13 @@ export interface WindowTranscript {
   noSpeech: boolean;
   /** Decoding hit the token budget before <|endoftext|>; the last segment may be cut short. */
   truncated: boolean;
+  /**
+   * Seconds of the window the segments cover; start the next window here. Whisper leaves a
+   * segment it sees starting but cannot finish inside the window for the next one (as in
+   * openai/whisper's seek), so speech in the last seconds of a full window may only appear
+   * when the caller re-feeds from this point.
+   */
+  consumedUntil: number;
   /** Mean log-probability of the generated tokens (the beam's final score). */
   avgLogprob?: number;
   /** Every token generated after the prompt, timestamps included, up to and including <|endoftext|>. */
@@ -150,7 +157,7 @@ export class WhisperRecognizer {
     if (seconds > WHISPER_MAX_WINDOW_SECONDS + 1e-9) {
       throw new UsageError(`A Whisper window holds at most ${WHISPER_MAX_WINDOW_SECONDS} s of audio; got ${seconds.toFixed(2)} s.`);
     }
-    if (pcm16k.length < WHISPER_SAMPLE_RATE / 100) return { segments: [], noSpeech: true, truncated: false, tokens: [] };
+    if (pcm16k.length < WHISPER_SAMPLE_RATE / 100) return { segments: [], noSpeech: true, truncated: false, consumedUntil: seconds, tokens: [] };
 
     const { session, tok, vocabMask, scores } = await abortable(this.ready(), opts.signal);
     throwIfAborted(opts.signal);

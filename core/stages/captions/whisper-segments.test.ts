@@ -19,6 +19,7 @@ describe('parseWindowTokens', () => {
     const p = parseWindowTokens(tok, [ts(0), ...AND_MR, ts(1.5), ts(1.5), ...JOHN, ts(2.4), EOT], undefined, 3);
     expect(p.noSpeech).toBe(false);
     expect(p.truncated).toBe(false);
+    expect(p.consumedUntil).toBe(3);
     expect(p.segments).toEqual([
       { start: 0, end: 1.5, text: 'And Mr.', tokens: AND_MR },
       { start: 1.5, end: 2.4, text: 'John', tokens: JOHN },
@@ -40,7 +41,15 @@ describe('parseWindowTokens', () => {
   });
 
   it('reads <|nocaptions|> first as no speech', () => {
-    expect(parseWindowTokens(tok, [50361, EOT], [-0.2, -0.01], 5)).toEqual({ segments: [], noSpeech: true, truncated: false });
+    expect(parseWindowTokens(tok, [50361, EOT], [-0.2, -0.01], 5)).toEqual({ segments: [], noSpeech: true, truncated: false, consumedUntil: 5 });
+  });
+
+  it('leaves a segment opened but not said for the next window', () => {
+    const p = parseWindowTokens(tok, [ts(0), ...AND_MR, ts(26.28), ts(26.28), EOT], undefined, 29.2);
+    expect(p.segments.map((s) => s.text)).toEqual(['And Mr.']);
+    expect(p.consumedUntil).toBe(26.28);
+    // a closing timestamp alone before the end: the whole window is done
+    expect(parseWindowTokens(tok, [ts(0), ...AND_MR, ts(28.08), EOT], undefined, 29.2).consumedUntil).toBe(29.2);
   });
 
   it('gives a confidence from the text tokens only', () => {

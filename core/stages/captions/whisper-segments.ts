@@ -7,6 +7,11 @@
  * start). Tolerated deviations: text before any timestamp (starts at 0), a segment left open at
  * <|endoftext|> or at the token limit (ends at the window end), timestamps past the audio
  * (clamped to the window). <|nocaptions|> as the first token means "no speech here".
+ *
+ * Like openai/whisper's transcribe loop, a window that ends with a timestamp *pair* and then
+ * <|endoftext|> (`... text<|26.28|><|26.28|><|endoftext|>`) has not been transcribed past that
+ * timestamp: the model saw the next segment start but would not finish it inside the window.
+ * `consumedUntil` then says where the next window should start; otherwise it is the window end.
  */
 import type { WhisperTokenizer } from './whisper-tokenizer.js';
 
@@ -28,6 +33,11 @@ export interface ParsedWindow {
   noSpeech: boolean;
   /** Decoding stopped at the token limit before <|endoftext|> (the last segment may be cut). */
   truncated: boolean;
+  /**
+   * Seconds of the window the segments account for: the next window should start here.
+   * Less than the window length when the model left the last segment for the next window.
+   */
+  consumedUntil: number;
 }
 
 /**
@@ -68,13 +78,20 @@ export function parseWindowTokens(
   };
 
   if (generated.length > 0 && generated[0] === sp.noSpeech) {
-    return { segments: [], noSpeech: true, truncated: false };
+    return { segments: [], noSpeech: true, truncated: false, consumedUntil: windowSeconds };
   }
 
+  let consumedUntil = windowSeconds;
   for (let i = 0; i < generated.length; i++) {
     const id = generated[i]!;
     if (id === sp.endOfText) {
       truncated = false;
+      // "<|a|><|b|><|endoftext|>" after some text: a segment was opened at b but left unsaid.
+      const prev = generated[i - 1];
+      const prev2 = generated[i - 2];
+      if (segments.length > 0 && text.length === 0 && start !== undefined && prev !== undefined && prev2 !== undefined && tok.isTimestamp(prev) && tok.isTimestamp(prev2)) {
+        consumedUntil = clamp(start);
+      }
       break;
     }
     if (tok.isTimestamp(id)) {
@@ -88,5 +105,5 @@ export function parseWindowTokens(
     // other special tokens (<|nocaptions|> mid-window, task tokens) carry no text: skipped
   }
   close(windowSeconds);
-  return { segments, noSpeech: false, truncated };
+  return { segments, noSpeech: false, truncated, consumedUntil };
 }
