@@ -35,18 +35,19 @@ describe('prepare whisper', () => {
   it('removes the onnxruntime-extensions decoder and makes the beam search Whisper-aware', async () => {
     const m = decodeModel(await readFile(out));
     const g = m.graph!;
-    expect(g.node.some((n) => n.domain === 'ai.onnx.contrib')).toBe(false);
+    const nodes = g.node ?? [];
+    expect(nodes.some((n) => n.domain === 'ai.onnx.contrib')).toBe(false);
     expect(m.opsetImport.map((o) => o.domain)).not.toContain('ai.onnx.contrib');
-    const bs = g.node.filter((n) => n.opType === 'WhisperBeamSearch');
+    const bs = nodes.filter((n) => n.opType === 'WhisperBeamSearch');
     expect(bs).toHaveLength(1);
     expect(bs[0]!.domain).toBe('com.microsoft');
     expect(intAttributeValue(bs[0]!, 'beginning_timestamp_token_id')).toBe(50363);
     expect(intAttributeValue(bs[0]!, 'no_timestamps_token_id')).toBe(50362);
     expect(intAttributeValue(bs[0]!, 'no_speech_token_id')).toBe(50361);
-    expect(bs[0]!.input[7]).toBe('vocab_mask');
-    expect(bs[0]!.input[10]).toBe('decoder_input_ids');
-    expect(bs[0]!.input[11]).toBe('logits_processor');
-    expect(g.input.map((i) => i.name)).toEqual([
+    expect(bs[0]!.input?.[7]).toBe('vocab_mask');
+    expect(bs[0]!.input?.[10]).toBe('decoder_input_ids');
+    expect(bs[0]!.input?.[11]).toBe('logits_processor');
+    expect((g.input ?? []).map((i) => i.name)).toEqual([
       'audio_pcm',
       'max_length',
       'min_length',
@@ -58,7 +59,7 @@ describe('prepare whisper', () => {
       'logits_processor',
       'vocab_mask',
     ]);
-    expect(g.output.map((o) => o.name)).toEqual(['sequences', 'sequences_scores', 'scores']);
+    expect((g.output ?? []).map((o) => o.name)).toEqual(['sequences', 'sequences_scores', 'scores']);
   });
 
   it('saves the vocabulary the BpeDecoder node carried', async () => {
