@@ -21,6 +21,8 @@ export interface FrameReaderOptions {
   signal?: AbortSignal;
 }
 
+/** Lines that mean the input itself is damaged (not muxer chatter from the timestamp branch). */
+const DECODE_TROUBLE = /error while decoding|invalid nal|partial file|corrupt|truncat|moov atom|end of file|missing picture|concealing/i;
 const SHOWINFO = /\bn:\s*(\d+)\s+pts:\s*(-?\d+)\s+pts_time:/;
 
 /** Parse one ffmpeg showinfo log line into [frame number, pts], or undefined. */
@@ -59,7 +61,7 @@ export async function readVideoFrames(media: MediaInfo, opts: FrameReaderOptions
       if (hit) {
         ptsQueue.push(hit[1]);
         wakeStamp?.();
-      } else if (/error|invalid|corrupt|partial file|truncat/i.test(line)) errors.push(line);
+      } else if (DECODE_TROUBLE.test(line)) errors.push(line);
     },
   });
   let exited = false;

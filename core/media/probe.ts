@@ -1,4 +1,5 @@
 /** ffprobe -> MediaInfo, with typed errors for files that are not usable media. */
+import { open } from 'node:fs/promises';
 import { MediaError } from '../common/errors.js';
 import { ffprobeBinary } from './ffmpeg-binaries.js';
 import { spawnMedia } from './ffmpeg-process.js';
@@ -91,9 +92,24 @@ function toStream(s: any, formatDuration: number): StreamInfo {
   }
 }
 
-/** Classify an ffprobe failure from its stderr. */
-export function classifyProbeFailure(file: string, stderr: string): MediaError {
+/** Mostly printable text with no NUL bytes: a document, not media. */
+export function looksLikeText(head: Buffer): boolean {
+  if (head.length === 0 || head.includes(0)) return false;
+  let printable = 0;
+  for (const b of head) if (b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127) || b >= 0xc2) printable++;
+  return printable / head.length > 0.95;
+}
+
+/** ISO-BMFF (MP4/MOV) files start with a box such as ftyp; a cut-off one is damaged, not foreign. */
+const looksLikeMp4 = (head: Buffer): boolean => head.length >= 8 && ['ftyp', 'moov', 'mdat', 'free', 'wide', 'skip'].includes(head.subarray(4, 8).toString('latin1'));
+
+/** Classify an ffprobe failure from its stderr and the file's first bytes. */
+export function classifyProbeFailure(file: string, stderr: string, head: Buffer = Buffer.alloc(0)): MediaError {
   const text = stderr.toLowerCase();
+  if (looksLikeText(head)) return new MediaError('NOT_MEDIA', `${file} is a text file, not video or audio.`, { file });
+  if (text.includes('moov atom not found') && head.length && !looksLikeMp4(head)) {
+    return new MediaError('NOT_MEDIA', `${file} is not a video or audio file ffmpeg can read (${firstReason(stderr)}).`, { file });
+  }
   if (text.includes('moov atom not found') || text.includes('truncat') || text.includes('end of file') || text.includes('partial file')) {
     return new MediaError('CORRUPT_MEDIA', `${file} is truncated or damaged (${firstReason(stderr)}); it was probably not copied or recorded completely.`, { file });
   }
@@ -141,11 +157,22 @@ async function probePacketTimes(file: string, streamIndex: number, seconds: numb
   return res.stdout.split('\n').map((l) => l.trim().replace(/,$/, '')).filter((l) => l !== '' && l !== 'N/A').map(Number).filter(Number.isFinite);
 }
 
+async function readHead(file: string): Promise<Buffer> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(512);
+    const { bytesRead } = await fh.read(buf, 0, 512, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Probe a media file. Throws MediaError for missing, empty, non-media or damaged files. */
 export async function probeMedia(file: string, opts: { signal?: AbortSignal } = {}): Promise<MediaInfo> {
   const size = await checkInputFile(file);
   const res = await runProbe(['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], opts.signal);
-  if (res.code !== 0) throw classifyProbeFailure(file, res.stderr);
+  if (res.code !== 0) throw classifyProbeFailure(file, res.stderr, await readHead(file));
   let json: any;
   try {
     json = JSON.parse(res.stdout);

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { OutputError } from '../common/errors.js';
+import { ClearcutError, OutputError } from '../common/errors.js';
 
 const PARTIAL = /^\.(.+)\.clearcut-partial-(\d+)-[0-9a-f]{8}(\..*)?$/;
 
@@ -126,6 +126,13 @@ export class OutputTarget {
       throw writeError(final, path.dirname(final), e);
     }
     this.temps.delete(temp);
+  }
+
+  /** An error about one of our temporary files is reported against the output the user named. */
+  nameFinalIn(e: unknown): unknown {
+    if (!(e instanceof ClearcutError) || !e.file || !PARTIAL.test(path.basename(e.file)) || path.dirname(e.file) !== this.dir) return e;
+    const Ctor = e.constructor as new (code: ClearcutError['code'], message: string, opts: { file?: string; details?: Record<string, unknown> }) => ClearcutError;
+    return new Ctor(e.code, e.message.split(e.file).join(this.file), { file: this.file, details: e.details });
   }
 
   /** Remove every temporary file not committed. Safe to call more than once. */

@@ -182,7 +182,7 @@ export async function runExport(req: ExportRequest): Promise<ExportSummary> {
   } catch (e) {
     await target.discard();
     if (signal.aborted) throw new CancelledError();
-    throw e;
+    throw target.nameFinalIn(e);
   } finally {
     await target.discard();
   }

@@ -70,7 +70,7 @@ export const multiTrackClip = (): string =>
   fixture('multitrack.mkv', (f) => {
     const srt = path.join(TMP, 'subs.srt');
     writeFileSync(srt, '1\n00:00:00,200 --> 00:00:01,500\nHello there\n\n2\n00:00:01,600 --> 00:00:02,800\nSecond line\n');
-    ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25', '-f', 'lavfi', '-i', 'sine=f=440:r=48000', '-f', 'lavfi', '-i', 'sine=f=660:r=44100', '-i', srt, '-t', '3', '-map', '0', '-map', '1', '-map', '2', '-map', '3', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-c:s', 'srt', '-metadata:s:a:0', 'language=eng', '-metadata:s:a:1', 'language=fra', '-shortest', '-f', 'matroska', f]);
+    ffmpeg(['-t', '3', '-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25', '-t', '3', '-f', 'lavfi', '-i', 'sine=f=440:r=48000', '-t', '3', '-f', 'lavfi', '-i', 'sine=f=660:r=44100', '-i', srt, '-map', '0', '-map', '1', '-map', '2', '-map', '3', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-c:s', 'srt', '-metadata:s:a:0', 'language=eng', '-metadata:s:a:1', 'language=fra', '-f', 'matroska', f]);
   });
 
 /** 4:4:4 8-bit source in MKV (odd for phones, common for screen recordings). */

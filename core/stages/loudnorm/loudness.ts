@@ -68,10 +68,19 @@ export async function measureLoudness(file: string, streamIndex: number, target:
 }
 
 /**
- * Second pass filter. Silence measures as -inf; then no gain is applied at all rather than
- * amplifying noise.
+ * Second pass: a constant gain to the target, plus a peak limiter when the gain would push peaks
+ * past the ceiling. This is what loudnorm's linear mode does, but loudnorm falls back to its
+ * dynamic mode (audible pumping, and no effect at all on clips under 3 s) whenever the peaks do
+ * not fit; a fixed gain with a fast limiter keeps speech natural at any length.
+ * Silence measures as -inf; then no gain is applied at all rather than amplifying noise.
  */
 export function loudnormApplyFilter(target: LoudnessTarget, m: LoudnessMeasurement): string | undefined {
   if (!Number.isFinite(m.inputI) || m.inputI < -69) return undefined;
-  return `${filterBase(target)}:measured_I=${m.inputI}:measured_TP=${m.inputTP}:measured_LRA=${m.inputLRA}:measured_thresh=${m.inputThresh}:offset=${m.targetOffset}:linear=true`;
+  const gain = Math.round((target.integrated - m.inputI) * 100) / 100;
+  const peakAfter = m.inputTP + gain;
+  const volume = `volume=${gain}dB`;
+  if (peakAfter <= target.truePeak) return volume;
+  // Leave 0.5 dB for inter-sample peaks the sample-peak limiter does not see.
+  const ceiling = Math.pow(10, (target.truePeak - 0.5) / 20).toFixed(4);
+  return `${volume},alimiter=limit=${ceiling}:attack=5:release=50:level=0`;
 }

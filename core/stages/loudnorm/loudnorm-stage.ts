@@ -2,7 +2,7 @@ import type { AudioFilterStage, StageContext } from '../../pipeline/stage.js';
 import type { AudioStreamInfo } from '../../media/media-info.js';
 import { DEFAULT_LOUDNESS, loudnormApplyFilter, measureLoudness, type LoudnessTarget } from './loudness.js';
 
-/** Two-pass EBU R128 normalisation of every audio track to `target` (default -16 LUFS). */
+/** Two-pass EBU R128 normalisation of every audio track to `target` (default -16 LUFS, -1.5 dBTP). */
 export function createLoudnormStage(target: Partial<LoudnessTarget> = {}): AudioFilterStage {
   const t: LoudnessTarget = { ...DEFAULT_LOUDNESS, ...target };
   return {
@@ -21,7 +21,5 @@ export function createLoudnormStage(target: Partial<LoudnessTarget> = {}): Audio
       if (!filter) ctx.warn(`Audio track ${track.index} is silent; loudness normalisation left it unchanged.`);
       return filter;
     },
-    // loudnorm resamples to 192 kHz internally; the track keeps its own rate on output.
-    outputSampleRate: (track) => track.sampleRate,
   };
 }

@@ -1,0 +1,114 @@
+/**
+ * `clearcut export` on real ffmpeg: what creators care about survives the trip through the
+ * pipeline (frames piped through Node), checked independently with ffprobe.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runExport } from '../../core/pipeline/run-export.js';
+import { measureLoudness, DEFAULT_LOUDNESS } from '../../core/stages/loudnorm/loudness.js';
+import { audioOnlyClip, cfrClip, ffprobeJson, multiTrackClip, rotatedClip, SPEECH, vfrClip, videoPts, workDir, yuv444Clip } from './fixtures.js';
+
+const num = (s: string | undefined): number => Number(s);
+const streamOf = (file: string, type: string) => ffprobeJson(file).streams.filter((s) => s.codec_type === type);
+
+describe('export keeps timing, sync, rotation, colour and tracks', () => {
+  it('constant frame rate: same frame count, rate, duration and A/V offset; colour tags kept', async () => {
+    const input = cfrClip();
+    const dir = workDir('cfr');
+    const out = path.join(dir, 'out.mp4');
+    const summary = await runExport({ input, output: out });
+    expect(summary.frames).toBe(90);
+    const [vi] = streamOf(input, 'video');
+    const [vo] = streamOf(out, 'video');
+    const [ai] = streamOf(input, 'audio');
+    const [ao] = streamOf(out, 'audio');
+    expect(vo.nb_frames).toBe(vi.nb_frames);
+    expect(vo.r_frame_rate).toBe('30000/1001');
+    expect(Math.abs(num(vo.duration) - num(vi.duration))).toBeLessThan(1 / 29.97);
+    // A/V sync: the gap between audio and video starts is unchanged within one frame.
+    const gapIn = num(ai.start_time) - num(vi.start_time);
+    const gapOut = num(ao.start_time) - num(vo.start_time);
+    expect(Math.abs(gapOut - gapIn)).toBeLessThan(1 / 29.97);
+    expect({ p: vo.color_primaries, t: vo.color_transfer, s: vo.color_space, r: vo.color_range }).toEqual({ p: 'bt709', t: 'bt709', s: 'bt709', r: 'tv' });
+    expect(ao.codec_name).toBe('aac');
+    expect(ao.channels).toBe(2);
+    expect(readdirSync(dir)).toEqual(['out.mp4']); // no temp files left
+  });
+
+  it('variable frame rate: every frame keeps its presentation time', async () => {
+    const input = vfrClip();
+    const out = path.join(workDir('vfr'), 'out.mp4');
+    await runExport({ input, output: out });
+    const a = videoPts(input);
+    const b = videoPts(out);
+    expect(b.length).toBe(a.length);
+    const diffs = new Set(a.slice(1).map((t, i) => Math.round((t - a[i]) * 1000)));
+    expect(diffs.size).toBeGreaterThan(1); // the fixture really is VFR
+    const worst = Math.max(...a.map((t, i) => Math.abs(t - a[0] - (b[i] - b[0]))));
+    expect(worst).toBeLessThan(0.001);
+  });
+
+  it('phone portrait: the display rotation is kept and the pixels stay as stored', async () => {
+    const input = rotatedClip();
+    const out = path.join(workDir('rot'), 'out.mp4');
+    await runExport({ input, output: out });
+    const rot = (f: string) => streamOf(f, 'video')[0].side_data_list?.find((s) => s.rotation !== undefined)?.rotation ?? Number(streamOf(f, 'video')[0].tags?.rotate ?? 0);
+    expect(rot(input)).not.toBe(0);
+    expect(rot(out)).toBe(rot(input));
+    const [v] = streamOf(out, 'video');
+    expect([v.width, v.height]).toEqual([640, 360]);
+  });
+
+  it('every audio track and the subtitles survive; MP4 gets mov_text', async () => {
+    const input = multiTrackClip();
+    const dir = workDir('multi');
+    const mkv = path.join(dir, 'out.mkv');
+    const mp4 = path.join(dir, 'out.mp4');
+    await runExport({ input, output: mkv });
+    await runExport({ input, output: mp4 });
+    for (const f of [mkv, mp4]) {
+      const audio = streamOf(f, 'audio');
+      expect(audio.map((a) => a.tags?.language)).toEqual(['eng', 'fra']);
+      expect(audio.map((a) => num(a.sample_rate))).toEqual([48000, 44100]);
+    }
+    expect(streamOf(mkv, 'subtitle').map((s) => s.codec_name)).toEqual(['subrip']);
+    expect(streamOf(mp4, 'subtitle').map((s) => s.codec_name)).toEqual(['mov_text']);
+  });
+
+  it('--codec ffv1 is lossless and keeps a 4:4:4 pixel format', async () => {
+    const input = yuv444Clip();
+    const out = path.join(workDir('ffv1'), 'out.mkv');
+    await runExport({ input, output: out, codec: 'ffv1' });
+    const [v] = streamOf(out, 'video');
+    expect(v.codec_name).toBe('ffv1');
+    expect(v.pix_fmt).toBe('yuv444p');
+  });
+
+  it('loudnorm brings speech to -16 LUFS without changing its length', async () => {
+    const dir = workDir('loud');
+    const out = path.join(dir, 'talk clean ü.wav');
+    const summary = await runExport({ input: SPEECH, output: out, loudnorm: true });
+    expect(summary.stages.map((s) => s.stage)).toContain('encode');
+    const before = await measureLoudness(SPEECH, 0, DEFAULT_LOUDNESS);
+    const after = await measureLoudness(out, 0, DEFAULT_LOUDNESS);
+    expect(Math.abs(before.inputI - -16)).toBeGreaterThan(2);
+    expect(Math.abs(after.inputI - -16)).toBeLessThan(1);
+    expect(after.inputTP).toBeLessThanOrEqual(-1.0);
+    const inDur = num(ffprobeJson(SPEECH).format.duration);
+    const outDur = num(ffprobeJson(out).format.duration);
+    expect(Math.abs(outDur - inDur)).toBeLessThan(0.005);
+  });
+
+  it('audio-only inputs export to audio-only outputs, and video inputs to audio', async () => {
+    const dir = workDir('audio');
+    const m4a = path.join(dir, 'speech copy.m4a');
+    await runExport({ input: audioOnlyClip(), output: m4a });
+    expect(streamOf(m4a, 'video')).toHaveLength(0);
+    expect(streamOf(m4a, 'audio')[0].codec_name).toBe('aac');
+    const mp3 = path.join(dir, 'from video.mp3');
+    await runExport({ input: cfrClip(), output: mp3 });
+    expect(ffprobeJson(mp3).streams.map((s) => s.codec_name)).toEqual(['mp3']);
+    expect(existsSync(m4a) && existsSync(mp3)).toBe(true);
+  });
+});
