@@ -4,6 +4,8 @@ import type { ProgressEvent } from '../core/common/progress.js';
 export interface Reporter {
   progress(e: ProgressEvent): void;
   warning(message: string): void;
+  /** A plain informational line (what a preparation step is doing). */
+  info(message: string): void;
   /** Final line(s): the result object. */
   result(type: string, payload: Record<string, unknown>): void;
   error(payload: Record<string, unknown>): void;
@@ -35,6 +37,7 @@ export function jsonReporter(out: NodeJS.WritableStream = process.stdout): Repor
   return {
     progress: (e) => line({ type: 'progress', ...e }),
     warning: (message) => line({ type: 'warning', message }),
+    info: (message) => line({ type: 'log', message }),
     result: (type, payload) => line({ type, ...payload }),
     error: (payload) => line({ type: 'error', ...payload }),
     close: () => {},
@@ -57,6 +60,10 @@ export function ttyReporter(err: NodeJS.WriteStream = process.stderr, out: NodeJ
     warning: (message) => {
       clear();
       err.write(`warning: ${message}\n`);
+    },
+    info: (message) => {
+      clear();
+      err.write(`${message}\n`);
     },
     result: (_type, payload) => {
       clear();

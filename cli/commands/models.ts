@@ -15,7 +15,7 @@ export function registerModels(program: Command, run: (fn: (reporter: Reporter) 
     const entries = loadManifest().models;
     const rows = [];
     for (const e of entries) {
-      const status = prepare ? await prepareModel(e, (m) => !quiet && reporter.warning(m)) : await verifyModel(e);
+      const status = prepare ? await prepareModel(e, (m) => !quiet && reporter.info(m)) : await verifyModel(e);
       rows.push({ ...status, license: e.license, task: e.task });
     }
     if (!quiet) reporter.result('models', { cacheDir: modelCacheDir(), models: rows, text: `models in ${modelCacheDir()}\n${table(rows)}` });

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { parseCaptions, parseStrength, requestFromFlags } from './export.js';
+import { renderBar, formatDuration } from '../progress-view.js';
+
+describe('export flags', () => {
+  it('parses strengths: bare flag means the default, a value must be 0..1', () => {
+    expect(parseStrength('stabilize', true, 0.5)).toBe(0.5);
+    expect(parseStrength('stabilize', '0.25', 0.5)).toBe(0.25);
+    expect(parseStrength('stabilize', undefined, 0.5)).toBeUndefined();
+    expect(() => parseStrength('stabilize', '1.5', 0.5)).toThrow(/0 to 1/);
+  });
+
+  it('parses caption targets', () => {
+    expect(parseCaptions('srt,vtt')).toEqual(['srt', 'vtt']);
+    expect(() => parseCaptions('srt,docx')).toThrow(/docx/);
+  });
+
+  it('lets flags win over a preset', () => {
+    const r = requestFromFlags('in.mp4', { output: 'out.mkv', preset: 'archive', loudnorm: '-14', crf: '18' });
+    expect(r).toMatchObject({ codec: 'ffv1', loudnorm: { integrated: -14 }, crf: 18 });
+    const p = requestFromFlags('in.mp4', { output: 'out.mp4', preset: 'podcast' });
+    expect(p.loudnorm).toBe(true);
+    expect(() => requestFromFlags('in.mp4', { output: 'o.mp4', loudnorm: '3' })).toThrow(/LUFS/);
+    expect(() => requestFromFlags('in.mp4', {})).toThrow(/--output/);
+  });
+
+  it('draws a progress bar with rate and ETA', () => {
+    const line = renderBar({ stage: 'encode', stageIndex: 2, stageCount: 2, done: 150, total: 300, unit: 'frames', fps: 59.94, stageEta: 2.5, eta: 2.5, fraction: 0.5 }, 10);
+    expect(line).toBe('█████░░░░░  50%  [2/2] encode  150/300 fr  59.9 fps  ETA 0:03');
+    expect(formatDuration(3725)).toBe('1:02:05');
+    expect(formatDuration(null)).toBe('--:--');
+  });
+});
