@@ -19,7 +19,7 @@ const media: MediaInfo = {
 };
 const plan = (over: Partial<EncodePlan> = {}): EncodePlan => ({
   source: media, output: '/out/x.mp4', container: 'mp4',
-  video: { format: RAW_FORMATS.yuv420p, timeBase: video.timeBase, firstPts: 0, encoder: { codec: 'h264' } },
+  video: { from: 'pipe', format: RAW_FORMATS.yuv420p, timeBase: video.timeBase, firstPts: 0, encoder: { codec: 'h264' } },
   audio: [{ sourceIndex: 1 }, { sourceIndex: 2 }], keepSubtitles: true, ffmpegMajor: 4, ...over,
 });
 
@@ -45,7 +45,7 @@ describe('encode arguments', () => {
   });
 
   it('undoes the first frame offset so video and copied audio stay in sync', () => {
-    const args = buildEncodeArgs(plan({ video: { format: RAW_FORMATS.yuv420p, timeBase: { num: 1, den: 1000 }, firstPts: 67, encoder: { codec: 'h264' } } }));
+    const args = buildEncodeArgs(plan({ video: { from: 'pipe', format: RAW_FORMATS.yuv420p, timeBase: { num: 1, den: 1000 }, firstPts: 67, encoder: { codec: 'h264' } } }));
     expect(args.slice(args.indexOf('-itsoffset'), args.indexOf('-itsoffset') + 2)).toEqual(['-itsoffset', '0.067']);
   });
 
@@ -55,6 +55,13 @@ describe('encode arguments', () => {
     expect(needsRotationRemux(plan({ ffmpegMajor: 4 }))).toBe(true);
     expect(needsRotationRemux(plan({ ffmpegMajor: 6 }))).toBe(false);
     expect(needsRotationRemux(plan({ container: 'matroska' }))).toBe(false);
+  });
+
+  it('lets ffmpeg decode the source itself when no video stage needs the frames', () => {
+    const args = buildEncodeArgs(plan({ video: { from: 'source', format: RAW_FORMATS.yuv420p, timeBase: video.timeBase, firstPts: 0, encoder: { codec: 'h264' } } })).join(' ');
+    expect(args).not.toContain('pipe:0');
+    expect(args).toContain('-noautorotate -i /in/clip.mov');
+    expect(args).toContain('-map 0:0 -map 0:1 -map 0:2 -map 0:3');
   });
 
   it('picks pixel formats per codec', () => {

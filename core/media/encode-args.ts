@@ -32,8 +32,13 @@ export interface EncodePlan {
   source: MediaInfo;
   output: string;
   container: Container;
-  /** Frames come from a NUT pipe on stdin; absent for audio-only outputs. */
+  /**
+   * The video to encode; absent for audio-only outputs. `from: 'pipe'` takes frames from a NUT
+   * stream on stdin (after video stages ran in Node); `from: 'source'` lets this ffmpeg decode the
+   * source itself, for exports with no video stage (one process, no frame copies through Node).
+   */
   video?: {
+    from: 'pipe' | 'source';
     format: RawFormat;
     timeBase: Rational;
     /** pts of the first frame, in timeBase ticks, relative to the source's start. */
@@ -115,14 +120,19 @@ export function buildEncodeArgs(plan: EncodePlan): string[] {
   let inputs = 0;
   const v = plan.video;
   const srcVideo = source.video;
-  if (v) {
-    const rotation = srcVideo?.rotation ?? 0;
+  const rotation = srcVideo?.rotation ?? 0;
+  if (v?.from === 'pipe') {
     if (rotation && plan.ffmpegMajor >= 6) args.push('-display_rotation:v:0', String(rotationTagValue(rotation)));
     // The source's shift of its own start time is undone so piped video and copied audio stay in sync.
     args.push('-itsoffset', String((v.firstPts * v.timeBase.num) / v.timeBase.den), '-f', 'nut', '-i', 'pipe:0');
     inputs++;
   }
   const srcInput = inputs++;
+  // Pixels stay as stored and the rotation stays metadata, exactly as on the piped path.
+  if (v?.from === 'source') {
+    args.push('-noautorotate');
+    if (rotation && plan.ffmpegMajor >= 6) args.push('-display_rotation:v:0', String(rotationTagValue(rotation)));
+  }
   args.push('-i', source.file);
   const replacementInput = new Map<number, number>();
   for (const t of plan.audio) {
@@ -136,7 +146,7 @@ export function buildEncodeArgs(plan: EncodePlan): string[] {
   const filters: string[] = [];
   const codecArgs: string[] = [];
   if (v) {
-    maps.push('-map', '0:v:0');
+    maps.push('-map', v.from === 'pipe' ? '0:v:0' : `${srcInput}:${srcVideo?.index ?? 'v:0'}`);
     codecArgs.push(...videoCodecArgs(v.encoder, container), '-pix_fmt', outputPixelFormat(v.encoder.codec, v.format));
     if (srcVideo) {
       codecArgs.push(...colorArgs(srcVideo.color));

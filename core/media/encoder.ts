@@ -113,6 +113,12 @@ export async function remuxWithRotation(input: string, output: string, clockwise
   });
 }
 
+/** Encode with ffmpeg decoding the source itself (no video stage ran). Reports frames done. */
+export async function encodeFromSource(plan: EncodePlan, opts: EncodeRunOptions = {}): Promise<void> {
+  const proc = startEncoder(plan, opts, 'ignore');
+  await finish(proc, plan, 'encode the video');
+}
+
 /** Audio-only export (no frames): the source's audio, filtered or copied, into an audio container. */
 export async function encodeAudioOnly(plan: EncodePlan, opts: EncodeRunOptions = {}): Promise<void> {
   const proc = startEncoder({ ...plan, video: undefined }, opts, 'ignore');

@@ -18,6 +18,11 @@ export interface ExportRequest extends StageRequest {
   signal?: AbortSignal;
   onProgress?: ProgressListener;
   onWarning?: (message: string) => void;
+  /**
+   * Route frames through Node even when no video stage needs them (benchmarks and tests of the
+   * frame path). Normally an export without video stages lets one ffmpeg decode and encode.
+   */
+  pipeFrames?: boolean;
   /** Extra stages (tests, later capabilities) appended after the built ones. */
   extraStages?: import('./stage.js').Stage[];
 }

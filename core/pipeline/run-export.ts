@@ -7,14 +7,14 @@ import { CancelledError, MediaError, throwIfAborted, UsageError } from '../commo
 import { ProgressTracker, type StageWeight } from '../common/progress.js';
 import type { AudioTrackPlan, EncodePlan } from '../media/encode-args.js';
 import { droppedSubtitles, needsRotationRemux } from '../media/encode-args.js';
-import { encodeAudioOnly, encodeFrames, remuxWithRotation } from '../media/encoder.js';
+import { encodeAudioOnly, encodeFrames, encodeFromSource, remuxWithRotation } from '../media/encoder.js';
 import { ffmpegFeatures } from '../media/ffmpeg-binaries.js';
 import { checkVideoCodecFits, containerForOutput, defaultVideoCodec } from '../media/formats.js';
 import { readVideoFrames } from '../media/frame-reader.js';
 import type { MediaInfo } from '../media/media-info.js';
 import type { FrameStream } from '../media/video-frame.js';
 import { readPcm, writePcmFile } from '../media/pcm.js';
-import { isAcceptedSourcePixelFormat, rawFormat } from '../media/pixel-formats.js';
+import { isAcceptedSourcePixelFormat, rawFormat, workingFormatFor } from '../media/pixel-formats.js';
 import { probeMedia } from '../media/probe.js';
 import { buildStages } from '../stages/index.js';
 import type { ExportRequest, ExportSummary, StageTiming } from './export-request.js';
@@ -127,23 +127,29 @@ export async function runExport(req: ExportRequest): Promise<ExportSummary> {
     let frames = 0;
     await timed('encode', async () => {
       if (withVideo) {
-        const wanted = videoStages.find((s) => s.format)?.format;
-        const stream = await readVideoFrames(media, { signal, format: wanted ? rawFormat(wanted) : undefined });
-        let current: FrameStream = { info: stream.info, frames: readAhead(stream.frames, 3) };
-        for (const s of videoStages) current = s.transform(current, ctxFor('encode'));
-        const first = await peekFirst(current.frames);
+        const encoder = { codec, crf: req.crf, preset: req.preset };
         const total = media.video!.frameCount;
-        const plan: EncodePlan = {
-          source: media,
-          output: temp,
-          container,
-          video: { format: current.info.format, timeBase: current.info.timeBase, firstPts: first.value?.pts ?? 0, encoder: { codec, crf: req.crf, preset: req.preset } },
-          audio: audioPlans,
-          keepSubtitles,
-          ffmpegMajor: features.major,
-          encoders: features.encoders,
-        };
-        frames = await encodeFrames(plan, current.info, counted(first.frames, (n) => tracker.update('encode', n, Math.max(total, n))), { signal });
+        const base = { source: media, output: temp, container, audio: audioPlans, keepSubtitles, ffmpegMajor: features.major, encoders: features.encoders };
+        let plan: EncodePlan;
+        if (videoStages.length || req.pipeFrames) {
+          const wanted = videoStages.find((s) => s.format)?.format;
+          const stream = await readVideoFrames(media, { signal, format: wanted ? rawFormat(wanted) : undefined });
+          let current: FrameStream = { info: stream.info, frames: readAhead(stream.frames, 3) };
+          for (const s of videoStages) current = s.transform(current, ctxFor('encode'));
+          const first = await peekFirst(current.frames);
+          plan = { ...base, video: { from: 'pipe', format: current.info.format, timeBase: current.info.timeBase, firstPts: first.value?.pts ?? 0, encoder } };
+          frames = await encodeFrames(plan, current.info, counted(first.frames, (n) => tracker.update('encode', n, Math.max(total, n))), { signal });
+        } else {
+          // No stage needs the pixels: one ffmpeg decodes and encodes, as fast as plain ffmpeg.
+          const v = media.video!;
+          plan = { ...base, video: { from: 'source', format: workingFormatFor(v.pixelFormat), timeBase: v.timeBase, firstPts: 0, encoder } };
+          const onProgress = (p: { frame?: number }): void => {
+            if (p.frame === undefined) return;
+            frames = p.frame;
+            tracker.update('encode', p.frame, Math.max(total, p.frame));
+          };
+          await encodeFromSource(plan, { signal, onProgress });
+        }
         tracker.update('encode', frames, frames, true);
         if (needsRotationRemux(plan)) {
           const rotated = target.tempPath();

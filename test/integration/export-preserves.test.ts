@@ -12,12 +12,16 @@ import { audioOnlyClip, cfrClip, ffprobeJson, multiTrackClip, rotatedClip, SPEEC
 const num = (s: string | undefined): number => Number(s);
 const streamOf = (file: string, type: string) => ffprobeJson(file).streams.filter((s) => s.codec_type === type);
 
-describe('export keeps timing, sync, rotation, colour and tracks', () => {
+// Both video paths: frames piped through Node (what every video stage uses) and ffmpeg alone.
+describe.each([
+  { pipeFrames: true, path: 'frames piped through Node' },
+  { pipeFrames: false, path: 'single ffmpeg (no video stage)' },
+])('export keeps timing, sync, rotation and tracks ($path)', ({ pipeFrames }) => {
   it('constant frame rate: same frame count, rate, duration and A/V offset; colour tags kept', async () => {
     const input = cfrClip();
     const dir = workDir('cfr');
     const out = path.join(dir, 'out.mp4');
-    const summary = await runExport({ input, output: out });
+    const summary = await runExport({ input, output: out, pipeFrames });
     expect(summary.frames).toBe(90);
     const [vi] = streamOf(input, 'video');
     const [vo] = streamOf(out, 'video');
@@ -39,7 +43,7 @@ describe('export keeps timing, sync, rotation, colour and tracks', () => {
   it('variable frame rate: every frame keeps its presentation time', async () => {
     const input = vfrClip();
     const out = path.join(workDir('vfr'), 'out.mp4');
-    await runExport({ input, output: out });
+    await runExport({ input, output: out, pipeFrames });
     const a = videoPts(input);
     const b = videoPts(out);
     expect(b.length).toBe(a.length);
@@ -52,7 +56,7 @@ describe('export keeps timing, sync, rotation, colour and tracks', () => {
   it('phone portrait: the display rotation is kept and the pixels stay as stored', async () => {
     const input = rotatedClip();
     const out = path.join(workDir('rot'), 'out.mp4');
-    await runExport({ input, output: out });
+    await runExport({ input, output: out, pipeFrames });
     const rot = (f: string) => streamOf(f, 'video')[0].side_data_list?.find((s) => s.rotation !== undefined)?.rotation ?? Number(streamOf(f, 'video')[0].tags?.rotate ?? 0);
     expect(rot(input)).not.toBe(0);
     expect(rot(out)).toBe(rot(input));
@@ -65,8 +69,8 @@ describe('export keeps timing, sync, rotation, colour and tracks', () => {
     const dir = workDir('multi');
     const mkv = path.join(dir, 'out.mkv');
     const mp4 = path.join(dir, 'out.mp4');
-    await runExport({ input, output: mkv });
-    await runExport({ input, output: mp4 });
+    await runExport({ input, output: mkv, pipeFrames });
+    await runExport({ input, output: mp4, pipeFrames });
     for (const f of [mkv, mp4]) {
       const audio = streamOf(f, 'audio');
       expect(audio.map((a) => a.tags?.language)).toEqual(['eng', 'fra']);
@@ -75,11 +79,13 @@ describe('export keeps timing, sync, rotation, colour and tracks', () => {
     expect(streamOf(mkv, 'subtitle').map((s) => s.codec_name)).toEqual(['subrip']);
     expect(streamOf(mp4, 'subtitle').map((s) => s.codec_name)).toEqual(['mov_text']);
   });
+});
 
+describe('export: codecs, loudness and audio-only files', () => {
   it('--codec ffv1 is lossless and keeps a 4:4:4 pixel format', async () => {
     const input = yuv444Clip();
     const out = path.join(workDir('ffv1'), 'out.mkv');
-    await runExport({ input, output: out, codec: 'ffv1' });
+    await runExport({ input, output: out, codec: 'ffv1', pipeFrames: true });
     const [v] = streamOf(out, 'video');
     expect(v.codec_name).toBe('ffv1');
     expect(v.pix_fmt).toBe('yuv444p');
