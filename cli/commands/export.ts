@@ -101,7 +101,7 @@ export function registerExport(program: Command, run: (fn: (reporter: Reporter, 
         const stageLines = summary.stages.map((s) => `  ${s.stage.padEnd(22)} ${s.seconds.toFixed(2)} s`).join('\n');
         reporter.result('summary', {
           ...summary,
-          text: `Wrote ${summary.output}\n  ${summary.duration.toFixed(2)} s of media, ${summary.frames} frames, in ${summary.wallSeconds.toFixed(2)} s\n${stageLines}${summary.warnings.length ? `\n  ${summary.warnings.length} warning(s) above` : ''}`,
+          text: `Wrote ${summary.output}\n  ${summary.duration.toFixed(2)} s of media, ${summary.video === 'copied' ? 'video copied untouched' : summary.video === 'none' ? 'audio only' : `${summary.frames} frames encoded`}, in ${summary.wallSeconds.toFixed(2)} s\n${stageLines}${summary.warnings.length ? `\n  ${summary.warnings.length} warning(s) above` : ''}`,
         });
       });
     });

@@ -38,7 +38,8 @@ export interface EncodePlan {
    * source itself, for exports with no video stage (one process, no frame copies through Node).
    */
   video?: {
-    from: 'pipe' | 'source';
+    /** 'copy' keeps the source's compressed video untouched (no stage changes the picture). */
+    from: 'pipe' | 'source' | 'copy';
     format: RawFormat;
     timeBase: Rational;
     /** pts of the first frame, in timeBase ticks, relative to the source's start. */
@@ -63,7 +64,7 @@ export const rotationTagValue = (clockwise: number): number => (360 - clockwise)
  * so those versions need a copy pass that writes it. Only MP4/MOV store rotation.
  */
 export function needsRotationRemux(plan: Pick<EncodePlan, 'source' | 'container' | 'ffmpegMajor' | 'video'>): boolean {
-  return !!plan.video && !!plan.source.video?.rotation && plan.ffmpegMajor < 6 && (plan.container === 'mp4' || plan.container === 'mov');
+  return !!plan.video && plan.video.from !== 'copy' && !!plan.source.video?.rotation && plan.ffmpegMajor < 6 && (plan.container === 'mp4' || plan.container === 'mov');
 }
 
 const KNOWN = (v: string | undefined): v is string => !!v && v !== 'unknown' && v !== 'reserved' && v !== 'unspecified';
@@ -129,7 +130,7 @@ export function buildEncodeArgs(plan: EncodePlan): string[] {
   }
   const srcInput = inputs++;
   // Pixels stay as stored and the rotation stays metadata, exactly as on the piped path.
-  if (v?.from === 'source') {
+  if (v?.from === 'source' || v?.from === 'copy') {
     args.push('-noautorotate');
     if (rotation && plan.ffmpegMajor >= 6) args.push('-display_rotation:v:0', String(rotationTagValue(rotation)));
   }
@@ -147,8 +148,10 @@ export function buildEncodeArgs(plan: EncodePlan): string[] {
   const codecArgs: string[] = [];
   if (v) {
     maps.push('-map', v.from === 'pipe' ? '0:v:0' : `${srcInput}:${srcVideo?.index ?? 'v:0'}`);
-    codecArgs.push(...videoCodecArgs(v.encoder, container), '-pix_fmt', outputPixelFormat(v.encoder.codec, v.format));
-    if (srcVideo) {
+    if (v.from === 'copy') codecArgs.push('-c:v', 'copy');
+    else codecArgs.push(...videoCodecArgs(v.encoder, container), '-pix_fmt', outputPixelFormat(v.encoder.codec, v.format));
+    if (srcVideo && v.from === 'copy') codecArgs.push(`-map_metadata:s:v:0`, `${srcInput}:s:${srcVideo.index}`);
+    else if (srcVideo) {
       codecArgs.push(...colorArgs(srcVideo.color));
       codecArgs.push(`-map_metadata:s:v:0`, `${srcInput}:s:${srcVideo.index}`);
     }

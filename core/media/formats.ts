@@ -50,6 +50,18 @@ export function checkVideoCodecFits(codec: VideoCodec, container: Container, fil
   }
 }
 
+/** Source video codecs (ffprobe names) a container takes as they are, so video can be copied. */
+const VIDEO_COPY_OK: Record<string, (codec: string) => boolean> = {
+  mp4: (c) => ['h264', 'hevc', 'mpeg4', 'av1'].includes(c),
+  mov: (c) => ['h264', 'hevc', 'mpeg4', 'prores', 'mjpeg'].includes(c),
+  matroska: (c) => c !== 'unknown' && c !== 'png',
+  webm: (c) => ['vp8', 'vp9', 'av1'].includes(c),
+};
+
+export function canCopyVideo(codec: string, container: Container): boolean {
+  return VIDEO_COPY_OK[container]?.(codec) ?? false;
+}
+
 /** The video codec used when the user names none: the container's natural one. */
 export function defaultVideoCodec(container: Container): VideoCodec {
   return container === 'webm' ? 'vp9' : 'h264';

@@ -7,7 +7,10 @@ import type { StageRequest } from '../stages/index.js';
 export interface ExportRequest extends StageRequest {
   input: string;
   output: string;
-  /** Video codec; defaults to the container's natural codec (H.264 for MP4/MOV/MKV). */
+  /**
+   * Video codec. When no video stage runs and no codec, crf or preset is given, the source video
+   * is copied untouched; otherwise it defaults to the container's natural codec (H.264, VP9 for WebM).
+   */
   codec?: VideoCodec;
   /** Constant quality (lower is better); per-codec default. */
   crf?: number;
@@ -38,6 +41,8 @@ export interface ExportSummary {
   /** Media duration of the output, seconds. */
   duration: number;
   frames: number;
+  /** What happened to the video: re-encoded, copied untouched (no stage changed it), or none. */
+  video: 'encoded' | 'copied' | 'none';
   wallSeconds: number;
   stages: StageTiming[];
   warnings: string[];

@@ -9,7 +9,7 @@ import type { AudioTrackPlan, EncodePlan } from '../media/encode-args.js';
 import { droppedSubtitles, needsRotationRemux } from '../media/encode-args.js';
 import { encodeAudioOnly, encodeFrames, encodeFromSource, remuxWithRotation } from '../media/encoder.js';
 import { ffmpegFeatures } from '../media/ffmpeg-binaries.js';
-import { checkVideoCodecFits, containerForOutput, defaultVideoCodec } from '../media/formats.js';
+import { canCopyVideo, checkVideoCodecFits, containerForOutput, defaultVideoCodec } from '../media/formats.js';
 import { readVideoFrames } from '../media/frame-reader.js';
 import type { MediaInfo } from '../media/media-info.js';
 import type { FrameStream } from '../media/video-frame.js';
@@ -125,6 +125,7 @@ export async function runExport(req: ExportRequest): Promise<ExportSummary> {
     const temp = target.tempPath();
     let finalTemp = temp;
     let frames = 0;
+    let videoCopied = false;
     await timed('encode', async () => {
       if (withVideo) {
         const encoder = { codec, crf: req.crf, preset: req.preset };
@@ -140,9 +141,12 @@ export async function runExport(req: ExportRequest): Promise<ExportSummary> {
           plan = { ...base, video: { from: 'pipe', format: current.info.format, timeBase: current.info.timeBase, firstPts: first.value?.pts ?? 0, encoder } };
           frames = await encodeFrames(plan, current.info, counted(first.frames, (n) => tracker.update('encode', n, Math.max(total, n))), { signal });
         } else {
-          // No stage needs the pixels: one ffmpeg decodes and encodes, as fast as plain ffmpeg.
+          // No stage needs the pixels. Without encoder settings the video is copied untouched
+          // (no generation loss); otherwise one ffmpeg decodes and encodes, as fast as plain ffmpeg.
           const v = media.video!;
-          plan = { ...base, video: { from: 'source', format: workingFormatFor(v.pixelFormat), timeBase: v.timeBase, firstPts: 0, encoder } };
+          const copy = req.codec === undefined && req.crf === undefined && req.preset === undefined && canCopyVideo(v.codec, container);
+          plan = { ...base, video: { from: copy ? 'copy' : 'source', format: workingFormatFor(v.pixelFormat), timeBase: v.timeBase, firstPts: 0, encoder } };
+          if (copy) videoCopied = true;
           const onProgress = (p: { frame?: number }): void => {
             if (p.frame === undefined) return;
             frames = p.frame;
@@ -180,6 +184,7 @@ export async function runExport(req: ExportRequest): Promise<ExportSummary> {
       output: target.file,
       duration: media.duration,
       frames,
+      video: !withVideo ? 'none' : videoCopied ? 'copied' : 'encoded',
       wallSeconds: Math.round(performance.now() - t0) / 1000,
       stages: timings,
       warnings,

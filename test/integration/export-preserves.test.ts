@@ -13,16 +13,20 @@ const num = (s: string | undefined): number => Number(s);
 const streamOf = (file: string, type: string) => ffprobeJson(file).streams.filter((s) => s.codec_type === type);
 
 // Both video paths: frames piped through Node (what every video stage uses) and ffmpeg alone.
+// Three video paths: frames piped through Node (what every video stage uses), one ffmpeg
+// re-encoding (encoder settings given, no stage), and the untouched copy (nothing asked of the picture).
 describe.each([
-  { pipeFrames: true, path: 'frames piped through Node' },
-  { pipeFrames: false, path: 'single ffmpeg (no video stage)' },
-])('export keeps timing, sync, rotation and tracks ($path)', ({ pipeFrames }) => {
+  { mode: { pipeFrames: true }, path: 'frames piped through Node', encoded: true },
+  { mode: { crf: 20 }, path: 'single ffmpeg re-encode', encoded: true },
+  { mode: {}, path: 'video copied', encoded: false },
+])('export keeps timing, sync, rotation and tracks ($path)', ({ mode, encoded }) => {
   it('constant frame rate: same frame count, rate, duration and A/V offset; colour tags kept', async () => {
     const input = cfrClip();
     const dir = workDir('cfr');
     const out = path.join(dir, 'out.mp4');
-    const summary = await runExport({ input, output: out, pipeFrames });
+    const summary = await runExport({ input, output: out, ...mode });
     expect(summary.frames).toBe(90);
+    expect(summary.video).toBe(encoded ? 'encoded' : 'copied');
     const [vi] = streamOf(input, 'video');
     const [vo] = streamOf(out, 'video');
     const [ai] = streamOf(input, 'audio');
@@ -43,7 +47,7 @@ describe.each([
   it('variable frame rate: every frame keeps its presentation time', async () => {
     const input = vfrClip();
     const out = path.join(workDir('vfr'), 'out.mp4');
-    await runExport({ input, output: out, pipeFrames });
+    await runExport({ input, output: out, ...mode });
     const a = videoPts(input);
     const b = videoPts(out);
     expect(b.length).toBe(a.length);
@@ -56,7 +60,7 @@ describe.each([
   it('phone portrait: the display rotation is kept and the pixels stay as stored', async () => {
     const input = rotatedClip();
     const out = path.join(workDir('rot'), 'out.mp4');
-    await runExport({ input, output: out, pipeFrames });
+    await runExport({ input, output: out, ...mode });
     const rot = (f: string) => streamOf(f, 'video')[0].side_data_list?.find((s) => s.rotation !== undefined)?.rotation ?? Number(streamOf(f, 'video')[0].tags?.rotate ?? 0);
     expect(rot(input)).not.toBe(0);
     expect(rot(out)).toBe(rot(input));
@@ -69,8 +73,8 @@ describe.each([
     const dir = workDir('multi');
     const mkv = path.join(dir, 'out.mkv');
     const mp4 = path.join(dir, 'out.mp4');
-    await runExport({ input, output: mkv, pipeFrames });
-    await runExport({ input, output: mp4, pipeFrames });
+    await runExport({ input, output: mkv, ...mode });
+    await runExport({ input, output: mp4, ...mode });
     for (const f of [mkv, mp4]) {
       const audio = streamOf(f, 'audio');
       expect(audio.map((a) => a.tags?.language)).toEqual(['eng', 'fra']);
