@@ -7,6 +7,7 @@ import type { ExportRequest } from '../../core/pipeline/export-request.js';
 import { DEVICES, type Device } from '../../core/models/session.js';
 import { loadPreset, type Preset } from '../../core/presets/presets.js';
 import { CAPTION_TARGETS, type CaptionTarget } from '../../core/stages/index.js';
+import { DENOISE_MODELS, type DenoiseModel } from '../../core/stages/denoise-audio/denoise-audio-stage.js';
 import type { Reporter } from '../progress-view.js';
 
 export interface ExportFlags {
@@ -14,6 +15,8 @@ export interface ExportFlags {
   stabilize?: string | boolean;
   denoiseVideo?: string | boolean;
   denoiseAudio?: string | boolean;
+  denoiseAudioModel?: string;
+  denoiseAudioResidual?: string;
   captions?: string;
   loudnorm?: string | boolean;
   preset?: string;
@@ -51,6 +54,9 @@ export function requestFromFlags(input: string, flags: ExportFlags): ExportReque
   const crf = flags.crf !== undefined ? Number(flags.crf) : preset?.encoder.crf;
   if (crf !== undefined && (!Number.isFinite(crf) || crf < 0 || crf > 63)) throw new UsageError(`--crf takes a number from 0 to 63, not "${flags.crf}".`);
   if (flags.device && !DEVICES.includes(flags.device as Device)) throw new UsageError(`--device takes ${DEVICES.join(', ')}, not "${flags.device}".`);
+  if (flags.denoiseAudioModel !== undefined && !DENOISE_MODELS.includes(flags.denoiseAudioModel as DenoiseModel)) {
+    throw new UsageError(`--denoise-audio-model takes ${DENOISE_MODELS.join(' or ')}, not "${flags.denoiseAudioModel}".`);
+  }
   let loudnorm: ExportRequest['loudnorm'] = st.loudnorm;
   if (flags.loudnorm !== undefined && flags.loudnorm !== false) {
     if (flags.loudnorm === true) loudnorm = true;
@@ -66,6 +72,8 @@ export function requestFromFlags(input: string, flags: ExportFlags): ExportReque
     stabilize: parseStrength('stabilize', flags.stabilize, 0.5) ?? st.stabilize,
     denoiseVideo: parseStrength('denoise-video', flags.denoiseVideo, 0.5) ?? st.denoiseVideo,
     denoiseAudio: parseStrength('denoise-audio', flags.denoiseAudio, 0.8) ?? st.denoiseAudio,
+    denoiseAudioModel: flags.denoiseAudioModel as DenoiseModel | undefined,
+    denoiseAudioResidual: flags.denoiseAudioResidual,
     captions: parseCaptions(flags.captions) ?? (st.captions as CaptionTarget[] | undefined),
     loudnorm,
     codec: codec as VideoCodec | undefined,
@@ -85,6 +93,8 @@ export function registerExport(program: Command, run: (fn: (reporter: Reporter, 
     .option('--stabilize [strength]', 'smooth camera shake, strength 0..1 (default 0.5)')
     .option('--denoise-video [strength]', 'remove video noise, strength 0..1 (default 0.5)')
     .option('--denoise-audio [strength]', 'clean up speech, strength 0..1 (default 0.8)')
+    .option('--denoise-audio-model <model>', `speech enhancement model: ${DENOISE_MODELS.join(' or ')} (default gtcrn)`)
+    .option('--denoise-audio-residual <file.wav>', 'also write what --denoise-audio removed, as a WAV file')
     .option('--captions <targets>', `captions: any of ${CAPTION_TARGETS.join(',')}`)
     .option('--loudnorm [lufs]', 'normalise loudness (EBU R128), default -16 LUFS')
     .option('--preset <name>', 'a built-in preset name or a preset .json file')

@@ -4,6 +4,7 @@
  */
 import { ClearcutError } from '../common/errors.js';
 import type { Stage } from '../pipeline/stage.js';
+import { checkResidualPlan, createDenoiseAudioStage, type DenoiseModel } from './denoise-audio/denoise-audio-stage.js';
 import { createLoudnormStage } from './loudnorm/loudnorm-stage.js';
 import type { LoudnessTarget } from './loudnorm/loudness.js';
 
@@ -15,6 +16,10 @@ export interface StageRequest {
   stabilize?: number;
   denoiseVideo?: number;
   denoiseAudio?: number;
+  /** Speech enhancement model for denoiseAudio (default gtcrn). */
+  denoiseAudioModel?: DenoiseModel;
+  /** Write what denoiseAudio removed (input minus output) to this WAV file. */
+  denoiseAudioResidual?: string;
   captions?: CaptionTarget[];
   loudnorm?: boolean | Partial<LoudnessTarget>;
 }
@@ -31,7 +36,7 @@ export interface CapabilityInfo {
 export const CAPABILITIES: CapabilityInfo[] = [
   { id: 'stabilize', available: false, needs: 'video', description: 'Smooth handheld camera shake' },
   { id: 'denoise-video', available: false, needs: 'video', description: 'Remove sensor noise' },
-  { id: 'denoise-audio', available: false, needs: 'audio', description: 'Clean up speech' },
+  { id: 'denoise-audio', available: true, needs: 'audio', description: 'Clean up speech' },
   { id: 'captions', available: false, needs: 'audio', description: 'Speech to captions' },
   { id: 'loudnorm', available: true, needs: 'audio', description: 'EBU R128 loudness to -16 LUFS' },
 ];
@@ -48,7 +53,7 @@ export function requestedCapabilities(r: StageRequest): Capability[] {
 }
 
 /** Build the stages for a request, or throw for capabilities that do not exist yet. */
-export function buildStages(r: StageRequest): Stage[] {
+export function buildStages(r: StageRequest & { input?: string; output?: string; overwrite?: boolean }): Stage[] {
   const missing = requestedCapabilities(r).filter((c) => !CAPABILITIES.find((x) => x.id === c)?.available);
   if (missing.length) {
     throw new ClearcutError('STAGE_NOT_AVAILABLE', `Not available yet in this version of Clearcut: ${missing.map((m) => `--${m}`).join(', ')}. Remove ${missing.length > 1 ? 'these options' : 'this option'} to export without it.`, {
@@ -56,6 +61,10 @@ export function buildStages(r: StageRequest): Stage[] {
     });
   }
   const stages: Stage[] = [];
+  if (r.denoiseAudio !== undefined) {
+    if (r.denoiseAudioResidual) checkResidualPlan(r.denoiseAudioResidual, r);
+    stages.push(createDenoiseAudioStage({ strength: r.denoiseAudio, model: r.denoiseAudioModel, residualPath: r.denoiseAudioResidual, overwrite: r.overwrite }));
+  }
   if (r.loudnorm) stages.push(createLoudnormStage(typeof r.loudnorm === 'object' ? r.loudnorm : {}));
   return stages;
 }
