@@ -3,7 +3,7 @@
  * subtitles and metadata in one ffmpeg process, or run an audio-only export.
  */
 import type { Writable } from 'node:stream';
-import { CancelledError } from '../common/errors.js';
+import { CancelledError, MediaError } from '../common/errors.js';
 import { buildEncodeArgs, rotationTagValue, type EncodePlan } from './encode-args.js';
 import { runFluentJob } from './fluent-job.js';
 import { MUXER_NAME, type Container } from './formats.js';
@@ -32,6 +32,9 @@ async function finish(proc: MediaProcess, plan: EncodePlan, what: string): Promi
   const res = await proc.done;
   if (res.cancelled) throw new CancelledError();
   if (res.code !== 0) throw classifyFfmpegFailure(res.stderrTail, { input: plan.source.file, output: plan.output, what });
+  // ffmpeg exits 0 after copying or decoding a file that ends early; a shortened output is data lost.
+  const cut = res.stderrTail.find((l) => /partial file|truncat/i.test(l));
+  if (cut) throw new MediaError('CORRUPT_MEDIA', `${plan.source.file} is truncated or damaged (${cut.replace(/^\[[^\]]*\]\s*/, '')}); its end is missing.`, { file: plan.source.file });
 }
 
 function write(stream: Writable, chunk: Buffer): Promise<void> {
