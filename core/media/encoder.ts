@@ -37,24 +37,13 @@ async function finish(proc: MediaProcess, plan: EncodePlan, what: string): Promi
   if (cut) throw new MediaError('CORRUPT_MEDIA', `${plan.source.file} is truncated or damaged (${cut.replace(/^\[[^\]]*\]\s*/, '')}); its end is missing.`, { file: plan.source.file });
 }
 
+/**
+ * Write and wait until the bytes were handed to the OS (the write callback), which is also when
+ * the caller may reuse the buffer. Waiting per chunk keeps at most one frame in flight.
+ */
 function write(stream: Writable, chunk: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
-    const ok = stream.write(chunk, (err) => {
-      if (err) reject(err);
-    });
-    if (ok) resolve();
-    else {
-      const onDrain = (): void => {
-        stream.off('error', onError);
-        resolve();
-      };
-      const onError = (e: Error): void => {
-        stream.off('drain', onDrain);
-        reject(e);
-      };
-      stream.once('drain', onDrain);
-      stream.once('error', onError);
-    }
+    stream.write(chunk, (err) => (err ? reject(err) : resolve()));
   });
 }
 
@@ -83,6 +72,7 @@ export async function encodeFrames(plan: EncodePlan, info: FrameStreamInfo, fram
       last = pts;
       await write(stdin, nutFrameHeader(pts, frame.data.length));
       await write(stdin, frame.data);
+      frame.release?.();
       count++;
       opts.onFrame?.(count);
     }

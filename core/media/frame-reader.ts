@@ -92,8 +92,20 @@ export async function readVideoFrames(media: MediaInfo, opts: FrameReaderOptions
     return pts ?? (index === 0 ? 0 : lastPts + frameDuration);
   }
 
+  // Buffers come back through VideoFrame.release (see video-frame.ts); a handful circulate.
+  const pool: Buffer[] = [];
+  const take = (): Buffer => pool.pop() ?? Buffer.allocUnsafe(frameSize);
+  const releaser = (b: Buffer): (() => void) => {
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      if (pool.length < 8) pool.push(b);
+    };
+  };
+
   async function* frames(): AsyncGenerator<VideoFrame> {
-    let buf = Buffer.allocUnsafe(frameSize);
+    let buf = take();
     let filled = 0;
     let index = 0;
     let lastPts = 0;
@@ -107,8 +119,8 @@ export async function readVideoFrames(media: MediaInfo, opts: FrameReaderOptions
           offset += n;
           if (filled === frameSize) {
             lastPts = await nextPts(index, lastPts);
-            yield { data: buf, pts: lastPts, index: index++ };
-            buf = Buffer.allocUnsafe(frameSize);
+            yield { data: buf, pts: lastPts, index: index++, release: releaser(buf) };
+            buf = take();
             filled = 0;
           }
         }

@@ -8,6 +8,13 @@ export interface VideoFrame {
   pts: number;
   /** 0-based index in decode (presentation) order. */
   index: number;
+  /**
+   * Hand the buffer back to the reader's pool once nobody will read it again. The final consumer
+   * (the encoder) calls it after the bytes reached ffmpeg; reusing buffers avoids allocating and
+   * page-faulting a fresh 3 MB per 1080p frame. A stage that keeps a frame after yielding it must
+   * copy the data; a stage that replaces a frame may release the old one.
+   */
+  release?: () => void;
 }
 
 /** What every frame of a stream shares. */
