@@ -4,6 +4,7 @@
  */
 import { ClearcutError } from '../common/errors.js';
 import type { Stage } from '../pipeline/stage.js';
+import { createCaptionStage } from './captions/caption-stage.js';
 import { checkResidualPlan, createDenoiseAudioStage, type DenoiseModel } from './denoise-audio/denoise-audio-stage.js';
 import { createLoudnormStage } from './loudnorm/loudnorm-stage.js';
 import type { LoudnessTarget } from './loudnorm/loudness.js';
@@ -37,7 +38,7 @@ export const CAPABILITIES: CapabilityInfo[] = [
   { id: 'stabilize', available: false, needs: 'video', description: 'Smooth handheld camera shake' },
   { id: 'denoise-video', available: false, needs: 'video', description: 'Remove sensor noise' },
   { id: 'denoise-audio', available: true, needs: 'audio', description: 'Clean up speech' },
-  { id: 'captions', available: false, needs: 'audio', description: 'Speech to captions' },
+  { id: 'captions', available: true, needs: 'audio', description: 'Speech to captions (SRT, WebVTT and a JSON transcript)' },
   { id: 'loudnorm', available: true, needs: 'audio', description: 'EBU R128 loudness to -16 LUFS' },
 ];
 
@@ -66,5 +67,15 @@ export function buildStages(r: StageRequest & { input?: string; output?: string;
     stages.push(createDenoiseAudioStage({ strength: r.denoiseAudio, model: r.denoiseAudioModel, residualPath: r.denoiseAudioResidual, overwrite: r.overwrite }));
   }
   if (r.loudnorm) stages.push(createLoudnormStage(typeof r.loudnorm === 'object' ? r.loudnorm : {}));
+  if (r.captions?.length) {
+    // burn and track need the encoder to take the captions (a subtitle input / libass filter).
+    const later = r.captions.filter((t) => t === 'burn' || t === 'track');
+    if (later.length) {
+      throw new ClearcutError('STAGE_NOT_AVAILABLE', `--captions ${later.join(',')} (${later.map((t) => (t === 'burn' ? 'burned-in captions' : 'a subtitle track in the output')).join(' and ')}) is not available yet in this version of Clearcut; --captions srt,vtt writes caption files next to the output.`, {
+        details: { missing: later.map((t) => `captions:${t}`) },
+      });
+    }
+    stages.push(createCaptionStage({ targets: r.captions }));
+  }
   return stages;
 }

@@ -1,0 +1,95 @@
+/**
+ * The captions stage (`--captions srt,vtt,...`): transcribe the first audio track, lay the words
+ * out as broadcast-style cues and write sidecars next to the output (out.srt, out.vtt and the
+ * JSON transcript out.json), committed by the pipeline with the output.
+ * `burn` and `track` need the encoder to take the captions (see buildStages); this stage writes
+ * the SRT they would use through the same path.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { MediaInfo } from '../../media/media-info.js';
+import type { CaptionStage, StageContext } from '../../pipeline/stage.js';
+import type { CaptionTarget } from '../index.js';
+import { BROADCAST_LAYOUT, layoutCaptions, VERTICAL_LAYOUT, type CaptionCue, type CaptionLayoutSettings } from './layout.js';
+import { toSrt, toTranscriptJson, toWebVtt, type SidecarFormat } from './formats.js';
+import { LongFormTranscriber } from './transcribe.js';
+import { transcriptWords, type Transcript } from './transcript.js';
+
+export interface CaptionStageOptions {
+  targets: CaptionTarget[];
+  /** Layout limits; default: vertical preset for portrait video, broadcast otherwise. */
+  layout?: Partial<CaptionLayoutSettings>;
+  /** Also write the JSON transcript (default true). */
+  json?: boolean;
+}
+
+/** Layout settings for a clip: the vertical preset for portrait video, frame gap at its frame rate. */
+export function layoutFor(media: MediaInfo, overrides: Partial<CaptionLayoutSettings> = {}): CaptionLayoutSettings {
+  const v = media.video;
+  const upright = v ? (v.rotation % 180 === 0 ? v.height > v.width : v.width > v.height) : false;
+  const fps = v && v.frameRate.den > 0 && v.frameRate.num > 0 ? v.frameRate.num / v.frameRate.den : BROADCAST_LAYOUT.frameRate;
+  return { ...(upright ? VERTICAL_LAYOUT : BROADCAST_LAYOUT), frameRate: fps, ...overrides };
+}
+
+export interface CaptionResult {
+  transcript: Transcript;
+  cues: CaptionCue[];
+}
+
+/** Transcribe and lay out a media file's first audio stream, reporting seconds done. */
+export async function captionMedia(media: MediaInfo, ctx: Pick<StageContext, 'signal' | 'device' | 'report'>, layout: Partial<CaptionLayoutSettings> = {}): Promise<CaptionResult> {
+  const total = media.audio[0]?.duration || media.duration;
+  const t = await LongFormTranscriber.create({ device: ctx.device });
+  try {
+    const transcript = await t.transcribeMedia(media, { signal: ctx.signal, onProgress: (s) => ctx.report(Math.min(s, total), total) });
+    ctx.report(total, total);
+    const cues = layoutCaptions(transcriptWords(transcript), layoutFor(media, layout), transcript.duration || media.duration);
+    return { transcript, cues };
+  } finally {
+    await t.dispose();
+  }
+}
+
+/** The text of one sidecar. */
+export function renderSidecar(format: SidecarFormat, r: CaptionResult): string {
+  if (format === 'srt') return toSrt(r.cues);
+  if (format === 'vtt') return toWebVtt(r.cues);
+  return JSON.stringify(toTranscriptJson(r.transcript, r.cues), null, 1) + '\n';
+}
+
+/** `out.mp4` -> `out.srt`. */
+export function sidecarPath(output: string, format: SidecarFormat): string {
+  const ext = path.extname(output);
+  return `${ext ? output.slice(0, -ext.length) : output}.${format}`;
+}
+
+/** Sidecar formats a target list asks for (srt/vtt as named, JSON transcript alongside). */
+export function sidecarFormats(targets: CaptionTarget[], json = true): SidecarFormat[] {
+  const out: SidecarFormat[] = [];
+  if (targets.includes('srt')) out.push('srt');
+  if (targets.includes('vtt')) out.push('vtt');
+  if (json && out.length) out.push('json');
+  return out;
+}
+
+export function createCaptionStage(opts: CaptionStageOptions): CaptionStage {
+  return {
+    id: 'captions',
+    kind: 'captions',
+    weight: 1,
+    progressUnit: 'seconds',
+    async run(ctx: StageContext, output: string) {
+      const result = await captionMedia(ctx.media, ctx, opts.layout);
+      if (result.cues.length === 0) ctx.warn(`No speech was heard in ${ctx.media.file}; the caption files are empty.`);
+      const files: Array<{ temp: string; final: string }> = [];
+      for (const format of sidecarFormats(opts.targets, opts.json ?? true)) {
+        const final = sidecarPath(output, format);
+        if (final === output) continue;
+        const temp = ctx.tempFile(`.${format}`);
+        await writeFile(temp, renderSidecar(format, result));
+        files.push({ temp, final });
+      }
+      return files;
+    },
+  };
+}
