@@ -11,7 +11,8 @@
  *
  * Whisper's known failure modes are suppressed: windows are only cut where the VAD hears speech
  * (silence and music-only inputs never reach the model), segments lying in VAD non-speech are
- * dropped, a line repeating one of the two before it is dropped, n-gram loops inside a line are
+ * dropped, a line repeating one of the two before it is dropped when the repeat is implausible
+ * (token budget hit, or too little time to say it again), n-gram loops inside a line are
  * collapsed, and timestamps are clamped to the window, the audio and the previous segment.
  */
 import { throwIfAborted } from '../../common/errors.js';
@@ -236,7 +237,7 @@ class LongFormRun {
       words = collapseLoops(words);
       if (words.length === 0) continue;
       const text = words.map((w) => w.text).join(' ');
-      if (this.repeatsRecent(text, start)) continue;
+      if (this.repeatsRecent(text, start, end, result.truncated)) continue;
       const spans = timeWords(
         words.map((w) => w.text),
         { start, end: Math.max(end, start + 0.02) },
@@ -275,10 +276,18 @@ class LongFormRun {
     return out;
   }
 
-  private repeatsRecent(text: string, start: number): boolean {
+  /**
+   * Whisper's repetition loop: a line equal to one of the two before it, in a window that ran
+   * out of tokens, or squeezed into too little time to have been said (over 30 characters a
+   * second). A real repeat ("Thank you. Thank you.") is kept.
+   */
+  private repeatsRecent(text: string, start: number, end: number, truncated: boolean): boolean {
     const norm = normalizeText(text);
     if (!norm) return true;
-    return this.segments.slice(-2).some((p) => start - p.end < 15 && normalizeText(p.text) === norm);
+    const same = this.segments.slice(-2).filter((p) => start - p.end < 15 && normalizeText(p.text) === norm);
+    if (!same.length) return false;
+    const d = end - start;
+    return truncated || text.length / Math.max(d, 1e-3) > 30;
   }
 
   /** Forget audio before the cursor. */
