@@ -48,6 +48,11 @@ export interface EncodePlan {
   };
   audio: AudioTrackPlan[];
   keepSubtitles: boolean;
+  /**
+   * Captions made by a caption stage. `burnFile` must be a plain file name in the encoder's working
+   * folder (filter arguments are hard to escape safely), `trackFile` any path.
+   */
+  captions?: { trackFile?: string; burnFile?: string; burnStyle?: string; language?: string; fontsDir?: string };
   ffmpegMajor: number;
   /** Available encoders, to pick libopus vs opus and so on. */
   encoders?: Set<string>;
@@ -64,8 +69,19 @@ export const rotationTagValue = (clockwise: number): number => (360 - clockwise)
  * so those versions need a copy pass that writes it. Only MP4/MOV store rotation.
  */
 export function needsRotationRemux(plan: Pick<EncodePlan, 'source' | 'container' | 'ffmpegMajor' | 'video'>): boolean {
-  return !!plan.video && plan.video.from !== 'copy' && !!plan.source.video?.rotation && plan.ffmpegMajor < 6 && (plan.container === 'mp4' || plan.container === 'mov');
+  return !!plan.video && plan.video.from !== 'copy' && !burnsCaptions(plan as EncodePlan) && !!plan.source.video?.rotation && plan.ffmpegMajor < 6 && (plan.container === 'mp4' || plan.container === 'mov');
 }
+
+/** Turn stored pixels upright (for burning text in display orientation). */
+export function uprightFilter(clockwise: number): string | undefined {
+  if (clockwise === 90) return 'transpose=clock';
+  if (clockwise === 180) return 'hflip,vflip';
+  if (clockwise === 270) return 'transpose=cclock';
+  return undefined;
+}
+
+/** Burning captions needs upright pixels, so the rotation goes into the picture instead of the metadata. */
+export const burnsCaptions = (plan: Pick<EncodePlan, 'captions' | 'video'>): boolean => !!plan.captions?.burnFile && !!plan.video && plan.video.from !== 'copy';
 
 const KNOWN = (v: string | undefined): v is string => !!v && v !== 'unknown' && v !== 'reserved' && v !== 'unspecified';
 
@@ -121,7 +137,8 @@ export function buildEncodeArgs(plan: EncodePlan): string[] {
   let inputs = 0;
   const v = plan.video;
   const srcVideo = source.video;
-  const rotation = srcVideo?.rotation ?? 0;
+  // When captions are burned in, the picture is turned upright and carries no rotation metadata.
+  const rotation = burnsCaptions(plan) ? 0 : (srcVideo?.rotation ?? 0);
   if (v?.from === 'pipe') {
     if (rotation && plan.ffmpegMajor >= 6) args.push('-display_rotation:v:0', String(rotationTagValue(rotation)));
     // The source's shift of its own start time is undone so piped video and copied audio stay in sync.
@@ -130,11 +147,17 @@ export function buildEncodeArgs(plan: EncodePlan): string[] {
   }
   const srcInput = inputs++;
   // Pixels stay as stored and the rotation stays metadata, exactly as on the piped path.
-  if (v?.from === 'source' || v?.from === 'copy') {
+  if (v?.from === 'copy' || (v?.from === 'source' && !burnsCaptions(plan))) {
+    // (When burning captions, ffmpeg's own autorotation turns the decoded picture upright first.)
     args.push('-noautorotate');
     if (rotation && plan.ffmpegMajor >= 6) args.push('-display_rotation:v:0', String(rotationTagValue(rotation)));
   }
   args.push('-i', source.file);
+  let captionInput: number | undefined;
+  if (plan.captions?.trackFile) {
+    captionInput = inputs++;
+    args.push('-i', plan.captions.trackFile);
+  }
   const replacementInput = new Map<number, number>();
   for (const t of plan.audio) {
     if (t.replacementFile) {
@@ -154,6 +177,14 @@ export function buildEncodeArgs(plan: EncodePlan): string[] {
     else if (srcVideo) {
       codecArgs.push(...colorArgs(srcVideo.color));
       codecArgs.push(`-map_metadata:s:v:0`, `${srcInput}:s:${srcVideo.index}`);
+    }
+    if (burnsCaptions(plan)) {
+      const c = plan.captions!;
+      // Piped frames arrive as stored; a source decoded here is already turned upright by ffmpeg.
+      const upright = v.from === 'pipe' ? uprightFilter(srcVideo?.rotation ?? 0) : undefined;
+      const opts = [`filename=${c.burnFile}`, ...(c.fontsDir ? [`fontsdir=${c.fontsDir}`] : []), ...(c.burnStyle ? [`force_style='${c.burnStyle}'`] : [])];
+      codecArgs.push('-vf', [upright, `subtitles=${opts.join(':')}`].filter(Boolean).join(','));
+      if (upright) codecArgs.push('-metadata:s:v:0', 'rotate=0');
     }
   }
   plan.audio.forEach((t, k) => {
@@ -177,8 +208,16 @@ export function buildEncodeArgs(plan: EncodePlan): string[] {
     }
     codecArgs.push(`-map_metadata:s:a:${k}`, `${srcInput}:s:${t.sourceIndex}`);
   });
+  let k = 0;
+  if (captionInput !== undefined) {
+    const codec = subtitleCodecFor(container, true);
+    if (codec) {
+      maps.push('-map', `${captionInput}:s:0`);
+      codecArgs.push(`-c:s:${k}`, codec, `-metadata:s:s:${k}`, `language=${plan.captions?.language ?? 'eng'}`, `-disposition:s:${k}`, 'default');
+      k++;
+    }
+  }
   if (plan.keepSubtitles) {
-    let k = 0;
     for (const s of source.subtitles) {
       const codec = subtitleCodecFor(container, s.isText);
       if (!codec) continue;

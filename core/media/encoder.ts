@@ -2,6 +2,7 @@
  * Encode piped frames (as NUT, with their timestamps) and mux them with the source's audio,
  * subtitles and metadata in one ffmpeg process, or run an audio-only export.
  */
+import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { CancelledError, MediaError } from '../common/errors.js';
 import { buildEncodeArgs, rotationTagValue, type EncodePlan } from './encode-args.js';
@@ -21,7 +22,8 @@ export interface EncodeRunOptions {
 }
 
 function startEncoder(plan: EncodePlan, opts: EncodeRunOptions, stdin: 'pipe' | 'ignore'): MediaProcess {
-  const proc = spawnMedia(ffmpegBinary().path, buildEncodeArgs(plan), { signal: opts.signal, stdio: [stdin, 'pipe', 'pipe'] });
+  // Runs in the output folder, where a burned-in caption file is named by a plain relative name.
+  const proc = spawnMedia(ffmpegBinary().path, buildEncodeArgs(plan), { signal: opts.signal, stdio: [stdin, 'pipe', 'pipe'], cwd: path.dirname(plan.output) });
   const parse = createProgressParser((p) => opts.onProgress?.(p));
   proc.child.stdout!.setEncoding('utf8');
   proc.child.stdout!.on('data', parse);

@@ -71,6 +71,8 @@ export interface MediaProcessOptions {
   onStderrLine?: (line: string) => void;
   /** How many stderr lines to keep for error messages. */
   tailLines?: number;
+  /** Working folder (filters that name files, such as subtitles=, get simple relative names). */
+  cwd?: string;
 }
 
 export interface MediaProcess {
@@ -84,7 +86,7 @@ export function spawnMedia(binary: string, args: string[], opts: MediaProcessOpt
   installExitHook();
   const wrapper = deathSignalWrapper();
   const [cmd, argv] = wrapper ? [wrapper, ['--pdeathsig', 'KILL', '--', binary, ...args]] : [binary, args];
-  const child = spawn(cmd, argv, { stdio: opts.stdio ?? ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  const child = spawn(cmd, argv, { stdio: opts.stdio ?? ['ignore', 'pipe', 'pipe'], windowsHide: true, cwd: opts.cwd });
   trackMediaProcess(child);
 
   const tail: string[] = [];

@@ -115,6 +115,13 @@ export class OutputTarget {
     return p;
   }
 
+  /** A temporary path in the output folder whose name needs no escaping anywhere (for filter arguments). */
+  plainTempPath(suffix: string): string {
+    const p = path.join(this.dir, `.clearcut.clearcut-partial-${process.pid}-${randomBytes(4).toString('hex')}${suffix}`);
+    this.temps.add(p);
+    return p;
+  }
+
   /** Move a finished temporary file to its final name (atomic on the same file system). */
   async commit(temp: string, final = this.file): Promise<void> {
     if (!this.overwrite && (await stat(final).catch(() => undefined))) {

@@ -3,6 +3,9 @@
  * encode in one stream -> rename into place. One AbortSignal reaches every step, and every step
  * reports staged progress.
  */
+import { existsSync } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
+import path from 'node:path';
 import { CancelledError, MediaError, throwIfAborted, UsageError } from '../common/errors.js';
 import { ProgressTracker, type StageWeight } from '../common/progress.js';
 import type { AudioTrackPlan, EncodePlan } from '../media/encode-args.js';
@@ -116,6 +119,25 @@ export async function runExport(req: ExportRequest): Promise<ExportSummary> {
     }
     throwIfAborted(signal);
 
+    // Captions come before the encode, so the encoder can embed or burn them; sidecars are committed last.
+    const sidecarFiles: Array<{ temp: string; final: string }> = [];
+    let captions: EncodePlan['captions'];
+    for (const c of captionStages) {
+      sidecarFiles.push(...(await timed(c.id, () => c.run(ctxFor(c.id), target.file))));
+      const sub = c.subtitlesForEncoder?.();
+      if (!sub) continue;
+      captions = { language: sub.language };
+      if (sub.track) captions.trackFile = sub.file;
+      if (sub.burnStyle !== undefined) {
+        const plain = target.plainTempPath(path.extname(sub.file));
+        await copyFile(sub.file, plain);
+        captions.burnFile = path.basename(plain);
+        captions.burnStyle = sub.burnStyle;
+        captions.fontsDir = fontsDirectory();
+      }
+    }
+    throwIfAborted(signal);
+
     const features = await ffmpegFeatures();
     const keepSubtitles = true;
     const dropped = droppedSubtitles(media, container);
@@ -130,7 +152,7 @@ export async function runExport(req: ExportRequest): Promise<ExportSummary> {
       if (withVideo) {
         const encoder = { codec, crf: req.crf, preset: req.preset };
         const total = media.video!.frameCount;
-        const base = { source: media, output: temp, container, audio: audioPlans, keepSubtitles, ffmpegMajor: features.major, encoders: features.encoders };
+        const base = { source: media, output: temp, container, audio: audioPlans, keepSubtitles, captions, ffmpegMajor: features.major, encoders: features.encoders };
         let plan: EncodePlan;
         if (videoStages.length || req.pipeFrames) {
           const wanted = videoStages.find((s) => s.format)?.format;
@@ -144,7 +166,7 @@ export async function runExport(req: ExportRequest): Promise<ExportSummary> {
           // No stage needs the pixels. Without encoder settings the video is copied untouched
           // (no generation loss); otherwise one ffmpeg decodes and encodes, as fast as plain ffmpeg.
           const v = media.video!;
-          const copy = req.codec === undefined && req.crf === undefined && req.preset === undefined && canCopyVideo(v.codec, container);
+          const copy = req.codec === undefined && req.crf === undefined && req.preset === undefined && !captions?.burnFile && canCopyVideo(v.codec, container);
           plan = { ...base, video: { from: copy ? 'copy' : 'source', format: workingFormatFor(v.pixelFormat), timeBase: v.timeBase, firstPts: 0, encoder } };
           if (copy) videoCopied = true;
           const onProgress = (p: { frame?: number }): void => {
@@ -159,7 +181,7 @@ export async function runExport(req: ExportRequest): Promise<ExportSummary> {
           const rotated = target.tempPath();
           await remuxWithRotation(temp, rotated, media.video!.rotation, { signal, container });
           finalTemp = rotated;
-        } else if (media.video!.rotation && container !== 'mp4' && container !== 'mov') {
+        } else if (media.video!.rotation && !captions?.burnFile && container !== 'mp4' && container !== 'mov') {
           warn(`${media.file} is rotated ${media.video!.rotation}°, but ${container} cannot store rotation; players will show it unrotated.`);
         }
       } else {
@@ -170,15 +192,12 @@ export async function runExport(req: ExportRequest): Promise<ExportSummary> {
     });
     throwIfAborted(signal);
 
-    const sidecars: string[] = [];
-    for (const c of captionStages) {
-      const files = await timed(c.id, () => c.run(ctxFor(c.id), target.file));
-      for (const f of files) {
-        await target.commit(f.temp, f.final);
-        sidecars.push(f.final);
-      }
-    }
     await target.commit(finalTemp);
+    const sidecars: string[] = [];
+    for (const f of sidecarFiles) {
+      await target.commit(f.temp, f.final);
+      sidecars.push(f.final);
+    }
     return {
       input: media.file,
       output: target.file,
@@ -197,6 +216,13 @@ export async function runExport(req: ExportRequest): Promise<ExportSummary> {
   } finally {
     await target.discard();
   }
+}
+
+/** A folder of fonts libass can always use (the system's own are found through fontconfig too). */
+function fontsDirectory(): string | undefined {
+  // Only paths without ':' or quotes: they go into a filter argument unescaped.
+  const candidates = ['/usr/share/fonts/truetype/dejavu', '/System/Library/Fonts'];
+  return candidates.find((d) => existsSync(d));
 }
 
 /** Take the first item off a stream (to learn the first pts) and give back a stream with it restored. */

@@ -54,11 +54,25 @@ export interface AudioPcmStage extends StageBase {
   process(chunks: AsyncIterable<Float32Array>, format: PcmFormat, ctx: StageContext): AsyncIterable<Float32Array>;
 }
 
-/** Produces caption files from the audio (speech to text). */
+/** Captions the encoder puts into the output: a soft subtitle track, burned-in text, or both. */
+export interface EncoderSubtitles {
+  /** An SRT or ASS file (a temp file of the stage). */
+  file: string;
+  /** Add it as a subtitle stream (mov_text in MP4/MOV, SubRip in MKV, WebVTT in WebM). */
+  track: boolean;
+  /** Render it into the picture with libass; the value is an ASS force_style string. */
+  burnStyle?: string;
+  /** ISO 639-2 language of the track, e.g. "eng". */
+  language?: string;
+}
+
+/** Produces caption files from the audio (speech to text). Runs before the encode. */
 export interface CaptionStage extends StageBase {
   kind: 'captions';
   /** Writes sidecar files through ctx.tempFile and returns [tempPath, finalPath] pairs to commit. */
   run(ctx: StageContext, output: string): Promise<Array<{ temp: string; final: string }>>;
+  /** After run(): what the encoder should embed or burn in, if anything. */
+  subtitlesForEncoder?: () => EncoderSubtitles | undefined;
 }
 
 export type Stage = VideoStage | AudioFilterStage | AudioPcmStage | CaptionStage;
