@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/common/errors.js';
 import { VIDEO_CODECS, type VideoCodec } from '../../core/media/formats.js';
-import { isCaptionsOnlyRequest, runCaptionsOnly } from '../../core/pipeline/captions-only.js';
 import { runExport } from '../../core/pipeline/run-export.js';
 import type { ExportRequest } from '../../core/pipeline/export-request.js';
 import { DEVICES, type Device } from '../../core/models/session.js';
@@ -108,9 +107,7 @@ export function registerExport(program: Command, run: (fn: (reporter: Reporter, 
     .action(async (input: string, flags: ExportFlags) => {
       await run(async (reporter, signal) => {
         const req = requestFromFlags(input, flags);
-        // An .srt/.vtt/.json output means captions only: nothing is encoded.
-        const exportFn = isCaptionsOnlyRequest(req) ? runCaptionsOnly : runExport;
-        const summary = await exportFn({ ...req, signal, onProgress: (e) => reporter.progress(e), onWarning: (m) => reporter.warning(m) });
+        const summary = await runExport({ ...req, signal, onProgress: (e) => reporter.progress(e), onWarning: (m) => reporter.warning(m) });
         const stageLines = summary.stages.map((s) => `  ${s.stage.padEnd(22)} ${s.seconds.toFixed(2)} s`).join('\n');
         reporter.result('summary', {
           ...summary,

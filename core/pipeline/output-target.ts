@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { access, copyFile, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ClearcutError, OutputError } from '../common/errors.js';
 
@@ -130,7 +130,17 @@ export class OutputTarget {
     try {
       await rename(temp, final);
     } catch (e) {
-      throw writeError(final, path.dirname(final), e);
+      if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw writeError(final, path.dirname(final), e);
+      // A sidecar on another file system: copy next to it first, then rename there (still atomic).
+      const near = path.join(path.dirname(final), `.${path.basename(final)}.clearcut-partial-${process.pid}-${randomBytes(4).toString('hex')}${path.extname(final)}`);
+      try {
+        await copyFile(temp, near);
+        await rename(near, final);
+      } catch (e2) {
+        await rm(near, { force: true });
+        throw writeError(final, path.dirname(final), e2);
+      }
+      await rm(temp, { force: true });
     }
     this.temps.delete(temp);
   }

@@ -21,6 +21,7 @@ import { isAcceptedSourcePixelFormat, rawFormat, workingFormatFor } from '../med
 import { probeMedia } from '../media/probe.js';
 import { buildStages } from '../stages/index.js';
 import type { ExportRequest, ExportSummary, StageTiming } from './export-request.js';
+import { isCaptionsOnlyRequest, runCaptionsOnly } from './captions-only.js';
 import { OutputTarget } from './output-target.js';
 import type { AudioFilterStage, AudioPcmStage, CaptionStage, Stage, StageContext, VideoStage } from './stage.js';
 import { counted, readAhead } from './streams.js';
@@ -53,6 +54,8 @@ function validateInputForStages(media: MediaInfo, stages: Stage[], audioOnlyOutp
 }
 
 export async function runExport(req: ExportRequest): Promise<ExportSummary> {
+  // An .srt/.vtt/.json output means captions only: nothing is encoded.
+  if (isCaptionsOnlyRequest(req)) return runCaptionsOnly(req);
   const t0 = performance.now();
   const signal = req.signal ?? new AbortController().signal;
   const warnings: string[] = [];
@@ -96,7 +99,9 @@ export async function runExport(req: ExportRequest): Promise<ExportSummary> {
     report: (done, total) => tracker.update(stageId, done, total, done >= total),
     warn,
     tempFile: (suffix) => target.tempPath(suffix),
+    commitWithOutput: (temp, final) => void laterFiles.push({ temp, final }),
   });
+  const laterFiles: Array<{ temp: string; final: string }> = [];
 
   try {
     for (const s of videoStages) if (s.analyze) await timed(`${s.id}-analyze`, () => s.analyze!(ctxFor(`${s.id}-analyze`)));
@@ -105,15 +110,17 @@ export async function runExport(req: ExportRequest): Promise<ExportSummary> {
     const audioPlans: AudioTrackPlan[] = [];
     for (const track of media.audio) {
       const plan: AudioTrackPlan = { sourceIndex: track.index };
+      // PCM stages first, so a filter such as loudnorm measures the audio it will really process.
+      if (pcmStages.length) plan.replacementFile = await timed(`audio#${track.index}`, () => runPcmStages(media, track.index, pcmStages, ctxFor, target));
+      const audioIn = plan.replacementFile ? { file: plan.replacementFile, streamIndex: 0 } : { file: media.file, streamIndex: track.index };
       const chain: string[] = [];
       for (const f of filterStages) {
-        const filter = await timed(`${f.id}#${track.index}`, () => f.prepare(track, ctxFor(f.id)));
+        const filter = await timed(`${f.id}#${track.index}`, () => f.prepare(track, ctxFor(f.id), audioIn));
         if (filter) {
           chain.push(filter);
           plan.sampleRate = f.outputSampleRate?.(track) ?? plan.sampleRate;
         }
       }
-      if (pcmStages.length) plan.replacementFile = await timed(`audio#${track.index}`, () => runPcmStages(media, track.index, pcmStages, ctxFor, target));
       if (chain.length) plan.filter = chain.join(',');
       audioPlans.push(plan);
     }
@@ -194,7 +201,7 @@ export async function runExport(req: ExportRequest): Promise<ExportSummary> {
 
     await target.commit(finalTemp);
     const sidecars: string[] = [];
-    for (const f of sidecarFiles) {
+    for (const f of [...sidecarFiles, ...laterFiles]) {
       await target.commit(f.temp, f.final);
       sidecars.push(f.final);
     }

@@ -17,6 +17,11 @@ export interface StageContext {
   warn(message: string): void;
   /** A temporary file path next to the output, removed when the export ends. */
   tempFile(suffix: string): string;
+  /**
+   * Commit a finished temp file (from tempFile) to `final` together with the main output, after it
+   * succeeded; on failure or cancel it is discarded like every temp file.
+   */
+  commitWithOutput(temp: string, final: string): void;
 }
 
 interface StageBase {
@@ -40,8 +45,11 @@ export interface VideoStage extends StageBase {
 /** Runs inside the encoder as an ffmpeg audio filter chain, after an optional measuring pass. */
 export interface AudioFilterStage extends StageBase {
   kind: 'audio-filter';
-  /** Returns the filter chain for this track, or undefined to leave it untouched. */
-  prepare(track: AudioStreamInfo, ctx: StageContext): Promise<string | undefined>;
+  /**
+   * Returns the filter chain for this track, or undefined to leave it untouched. `audio` names the
+   * audio the filter will see: the source stream, or the output of the PCM stages when they ran.
+   */
+  prepare(track: AudioStreamInfo, ctx: StageContext, audio: { file: string; streamIndex: number }): Promise<string | undefined>;
   /** Sample rate the filter's output must be resampled to (loudnorm works at 192 kHz inside). */
   outputSampleRate?: (track: AudioStreamInfo) => number;
 }

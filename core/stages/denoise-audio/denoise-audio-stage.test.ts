@@ -23,7 +23,7 @@ class HalfEnhancer implements SpeechEnhancer {
 
 const ctx = (): StageContext & { warnings: string[] } => {
   const warnings: string[] = [];
-  return { media: {} as StageContext['media'], signal: new AbortController().signal, device: 'cpu', report: () => {}, warn: (m) => warnings.push(m), tempFile: () => '', warnings };
+  return { media: {} as StageContext['media'], signal: new AbortController().signal, device: 'cpu', report: () => {}, warn: (m) => warnings.push(m), tempFile: () => '', commitWithOutput: () => {}, warnings };
 };
 
 async function* chunked(x: Float32Array, size: number): AsyncGenerator<Float32Array> {

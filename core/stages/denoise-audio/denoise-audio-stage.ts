@@ -5,9 +5,8 @@
  * Optionally the residual (input minus output: what was removed) is written as a float WAV.
  */
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import type { PcmFormat } from '../../media/pcm.js';
 import { writePcmFile } from '../../media/pcm.js';
 import type { Device } from '../../models/session.js';
@@ -46,11 +45,6 @@ export interface DenoiseAudioOptions {
 async function defaultEnhancer(model: DenoiseModel): Promise<SpeechEnhancer> {
   if (model === 'rnnoise') return new RnnoiseWasmEnhancer();
   return new GtcrnOnnxEnhancer(await modelPath('gtcrn-offline'), { threads: 1 });
-}
-
-/** A hidden partial name next to `final`, in the pattern OutputTarget sweeps after a crash. */
-function partialPath(final: string): string {
-  return path.join(path.dirname(final), `.${path.basename(final)}.clearcut-partial-${process.pid}-${randomBytes(4).toString('hex')}.wav`);
 }
 
 /** Refuse a residual path that exists (unless overwrite). Call before any work. */
@@ -111,7 +105,10 @@ class ChunkQueue implements AsyncIterable<Float32Array> {
   }
 }
 
-/** Writes the residual to a partial file and renames it into place when the track is done. */
+/**
+ * Writes the residual to a temp file of the export; it is renamed into place together with the
+ * main output, only when the whole export succeeded.
+ */
 class ResidualWriter {
   private readonly queue = new ChunkQueue();
   private readonly temp: string;
@@ -120,10 +117,10 @@ class ResidualWriter {
   constructor(
     private readonly final: string,
     format: PcmFormat,
-    signal: AbortSignal,
+    private readonly ctx: StageContext,
   ) {
-    this.temp = partialPath(final);
-    this.writing = writePcmFile(this.temp, format, this.queue, { signal });
+    this.temp = ctx.tempFile('.residual.wav');
+    this.writing = writePcmFile(this.temp, format, this.queue, { signal: ctx.signal });
     this.writing.catch(() => {});
   }
 
@@ -135,7 +132,7 @@ class ResidualWriter {
     this.queue.end();
     await this.writing;
     await checkResidualPath(this.final, overwrite);
-    await rename(this.temp, this.final);
+    this.ctx.commitWithOutput(this.temp, path.resolve(this.final));
   }
 
   async discard(): Promise<void> {
@@ -164,7 +161,7 @@ export function createDenoiseAudioStage(options: DenoiseAudioOptions): AudioPcmS
         yield* chunks;
         return;
       }
-      const residual = wantsResidual ? new ResidualWriter(options.residualPath!, format, ctx.signal) : undefined;
+      const residual = wantsResidual ? new ResidualWriter(options.residualPath!, format, ctx) : undefined;
       let committed = false;
       try {
         if (strength === 0) {

@@ -10,9 +10,9 @@ export function createLoudnormStage(target: Partial<LoudnessTarget> = {}): Audio
     id: 'loudnorm',
     weight: 0.15,
     progressUnit: 'seconds',
-    async prepare(track: AudioStreamInfo, ctx: StageContext) {
+    async prepare(track: AudioStreamInfo, ctx: StageContext, audio: { file: string; streamIndex: number }) {
       const total = track.duration || ctx.media.duration;
-      const m = await measureLoudness(ctx.media.file, track.index, t, {
+      const m = await measureLoudness(audio.file, audio.streamIndex, t, {
         signal: ctx.signal,
         onProgress: (p) => p.outTime !== undefined && ctx.report(Math.min(total, p.outTime), total),
       });
