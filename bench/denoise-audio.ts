@@ -70,7 +70,7 @@ function decodeMono16k(file: string): Float32Array {
   return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
 }
 
-const ctx: StageContext = { media: {} as StageContext['media'], signal: new AbortController().signal, device: 'cpu', report: () => {}, warn: () => {}, tempFile: () => '' };
+const ctx: StageContext = { media: {} as StageContext['media'], signal: new AbortController().signal, device: 'cpu', report: () => {}, warn: () => {}, tempFile: () => '', commitWithOutput: () => {} };
 
 async function concat(chunks: AsyncIterable<Float32Array>, n: number): Promise<Float32Array> {
   const out = new Float32Array(n);

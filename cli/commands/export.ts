@@ -6,6 +6,7 @@ import { runExport } from '../../core/pipeline/run-export.js';
 import type { ExportRequest } from '../../core/pipeline/export-request.js';
 import { DEVICES, type Device } from '../../core/models/session.js';
 import { loadPreset, type Preset } from '../../core/presets/presets.js';
+import type { CaptionStyle } from '../../core/stages/captions/caption-stage.js';
 import { CAPTION_TARGETS, type CaptionTarget } from '../../core/stages/index.js';
 import { DENOISE_MODELS, type DenoiseModel } from '../../core/stages/denoise-audio/denoise-audio-stage.js';
 import type { Reporter } from '../progress-view.js';
@@ -18,6 +19,7 @@ export interface ExportFlags {
   denoiseAudioModel?: string;
   denoiseAudioResidual?: string;
   captions?: string;
+  captionStyle?: string;
   loudnorm?: string | boolean;
   preset?: string;
   codec?: string;
@@ -34,6 +36,21 @@ export function parseStrength(flag: string, value: string | boolean | undefined,
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`--${flag} takes a strength from 0 to 1, not "${value}".`);
   return n;
+}
+
+/** "size=6,position=top,color=#ffcc00,box" -> CaptionStyle. */
+export function parseCaptionStyle(value: string | undefined): CaptionStyle | undefined {
+  if (!value) return undefined;
+  const style: CaptionStyle = {};
+  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [key, raw] = part.split('=');
+    if (key === 'size' && Number(raw) > 0 && Number(raw) <= 20) style.fontSize = Number(raw);
+    else if (key === 'position' && (raw === 'top' || raw === 'bottom')) style.position = raw;
+    else if (key === 'color' && /^#?[0-9a-f]{6}$/i.test(raw ?? '')) style.color = raw!.startsWith('#') ? raw : `#${raw}`;
+    else if (key === 'box' && raw === undefined) style.box = true;
+    else throw new UsageError(`--caption-style takes size=<1..20 % of height>, position=top|bottom, color=#rrggbb and box; "${part}" is not one of them.`);
+  }
+  return style;
 }
 
 export function parseCaptions(value: string | undefined): CaptionTarget[] | undefined {
@@ -75,6 +92,7 @@ export function requestFromFlags(input: string, flags: ExportFlags): ExportReque
     denoiseAudioModel: flags.denoiseAudioModel as DenoiseModel | undefined,
     denoiseAudioResidual: flags.denoiseAudioResidual,
     captions: parseCaptions(flags.captions) ?? (st.captions as CaptionTarget[] | undefined),
+    captionStyle: parseCaptionStyle(flags.captionStyle),
     loudnorm,
     codec: codec as VideoCodec | undefined,
     crf,
@@ -96,6 +114,7 @@ export function registerExport(program: Command, run: (fn: (reporter: Reporter, 
     .option('--denoise-audio-model <model>', `speech enhancement model: ${DENOISE_MODELS.join(' or ')} (default gtcrn)`)
     .option('--denoise-audio-residual <file.wav>', 'also write what --denoise-audio removed, as a WAV file')
     .option('--captions <targets>', `captions: any of ${CAPTION_TARGETS.join(',')}`)
+    .option('--caption-style <style>', 'burned-in look: size=<% of height>,position=top|bottom,color=#rrggbb,box')
     .option('--loudnorm [lufs]', 'normalise loudness (EBU R128), default -16 LUFS')
     .option('--preset <name>', 'a built-in preset name or a preset .json file')
     .option('--codec <codec>', `video codec: ${VIDEO_CODECS.join(', ')} (default h264; vp9 for .webm)`)

@@ -4,7 +4,7 @@
  */
 import { ClearcutError } from '../common/errors.js';
 import type { Stage } from '../pipeline/stage.js';
-import { createCaptionStage } from './captions/caption-stage.js';
+import { createCaptionStage, type CaptionStyle } from './captions/caption-stage.js';
 import { checkResidualPlan, createDenoiseAudioStage, type DenoiseModel } from './denoise-audio/denoise-audio-stage.js';
 import { createLoudnormStage } from './loudnorm/loudnorm-stage.js';
 import type { LoudnessTarget } from './loudnorm/loudness.js';
@@ -22,6 +22,8 @@ export interface StageRequest {
   /** Write what denoiseAudio removed (input minus output) to this WAV file. */
   denoiseAudioResidual?: string;
   captions?: CaptionTarget[];
+  /** Look of burned-in captions. */
+  captionStyle?: CaptionStyle;
   loudnorm?: boolean | Partial<LoudnessTarget>;
 }
 
@@ -67,15 +69,6 @@ export function buildStages(r: StageRequest & { input?: string; output?: string;
     stages.push(createDenoiseAudioStage({ strength: r.denoiseAudio, model: r.denoiseAudioModel, residualPath: r.denoiseAudioResidual, overwrite: r.overwrite }));
   }
   if (r.loudnorm) stages.push(createLoudnormStage(typeof r.loudnorm === 'object' ? r.loudnorm : {}));
-  if (r.captions?.length) {
-    // burn and track need the encoder to take the captions (a subtitle input / libass filter).
-    const later = r.captions.filter((t) => t === 'burn' || t === 'track');
-    if (later.length) {
-      throw new ClearcutError('STAGE_NOT_AVAILABLE', `--captions ${later.join(',')} (${later.map((t) => (t === 'burn' ? 'burned-in captions' : 'a subtitle track in the output')).join(' and ')}) is not available yet in this version of Clearcut; --captions srt,vtt writes caption files next to the output.`, {
-        details: { missing: later.map((t) => `captions:${t}`) },
-      });
-    }
-    stages.push(createCaptionStage({ targets: r.captions }));
-  }
+  if (r.captions?.length) stages.push(createCaptionStage({ targets: r.captions, style: r.captionStyle }));
   return stages;
 }

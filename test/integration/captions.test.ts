@@ -2,13 +2,13 @@
  * Captions end to end (issue 3): real speech through the real CLI gives low-WER SRT and WebVTT
  * sidecars that parse back, pass the layout rules and are read by ffprobe; captions-only
  * output and audio-only input; silence and noise give no captions; word onsets on synthetic
- * speech with known word times; burn/track refused until the encoder takes subtitles.
+ * speech with known word times; a soft track and burned-in captions.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ffprobeBinary } from '../../core/media/ffmpeg-binaries.js';
+import { ffmpegBinary, ffprobeBinary } from '../../core/media/ffmpeg-binaries.js';
 import { parseSrt, parseWebVtt, type TranscriptJson } from '../../core/stages/captions/formats.js';
 import { BROADCAST_LAYOUT, checkCaptionLayout } from '../../core/stages/captions/layout.js';
 import { onsetErrors } from '../../core/stages/captions/onset-error.js';
@@ -104,12 +104,27 @@ describe('clearcut export --captions', () => {
     }
   });
 
-  it('refuses burn and track until the encoder takes subtitles', async () => {
+  it('embeds a subtitle track and burns the captions into the picture while they show', async () => {
     const dir = workDir('captions-burn');
-    const r = await runCli(['export', speechClip(), '-o', path.join(dir, 'out.mp4'), '--captions', 'srt,burn', '--json']);
-    expect(r.code).not.toBe(0);
-    expect(jsonLines(r.stdout).find((l) => l.type === 'error')).toMatchObject({ code: 'STAGE_NOT_AVAILABLE' });
-    expect(existsSync(path.join(dir, 'out.srt'))).toBe(false);
+    const plain = path.join(dir, 'plain.mp4');
+    const out = path.join(dir, 'out.mp4');
+    expect((await runCli(['export', speechClip(), '-o', plain, '--crf', '18'])).code).toBe(0);
+    const r = await runCli(['export', speechClip(), '-o', out, '--captions', 'srt,track,burn', '--caption-style', 'size=7,color=#ffee00,box', '--crf', '18', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const subs = ffprobeSubtitles(out).filter((s) => (s as { codec_type?: string }).codec_type === 'subtitle');
+    expect(subs.map((s) => s.codec_name)).toEqual(['mov_text']);
+    const cues = parseSrt(readFileSync(path.join(dir, 'out.srt'), 'utf8'));
+    expect(cues.length).toBeGreaterThan(0);
+    const grab = (f: string, t: number) => execFileSync(ffmpegBinary().path, ['-v', 'error', '-ss', String(t), '-i', f, '-frames:v', '1', '-vf', 'scale=80:60,format=gray', '-f', 'rawvideo', '-']);
+    const diff = (t: number) => {
+      const a = grab(plain, t);
+      const b = grab(out, t);
+      return a.reduce((s, x, i) => s + Math.abs(x - b[i]), 0) / a.length;
+    };
+    const during = (cues[0].start + cues[0].end) / 2;
+    expect(diff(during)).toBeGreaterThan(1.5);
+    // Before the first cue nothing is drawn.
+    if (cues[0].start > 0.3) expect(diff(cues[0].start / 2)).toBeLessThan(0.5);
   });
 });
 

@@ -2,21 +2,66 @@
  * The captions stage (`--captions srt,vtt,...`): transcribe the first audio track, lay the words
  * out as broadcast-style cues and write sidecars next to the output (out.srt, out.vtt and the
  * JSON transcript out.json), committed by the pipeline with the output.
- * `burn` and `track` need the encoder to take the captions (see buildStages); this stage writes
- * the SRT they would use through the same path.
+ * For `burn` and `track` it also hands the encoder an SRT of the same cues (subtitlesForEncoder):
+ * a soft subtitle stream, and/or text rendered into the picture by libass.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaInfo } from '../../media/media-info.js';
-import type { CaptionStage, StageContext } from '../../pipeline/stage.js';
+import { UsageError } from '../../common/errors.js';
+import type { CaptionStage, EncoderSubtitles, StageContext } from '../../pipeline/stage.js';
 import type { CaptionTarget } from '../index.js';
 import { BROADCAST_LAYOUT, layoutCaptions, VERTICAL_LAYOUT, type CaptionCue, type CaptionLayoutSettings } from './layout.js';
 import { toSrt, toTranscriptJson, toWebVtt, type SidecarFormat } from './formats.js';
 import { LongFormTranscriber } from './transcribe.js';
 import { transcriptWords, type Transcript } from './transcript.js';
 
+/** How burned-in captions look. Sizes are in percent of the picture height. */
+export interface CaptionStyle {
+  /** Text height, percent of the picture height (default 5.5; 3.6 for vertical video, where lines are narrower). */
+  fontSize?: number;
+  position?: 'bottom' | 'top';
+  /** Text colour, #rrggbb (default white). */
+  color?: string;
+  /** A translucent box behind the text instead of an outline. */
+  box?: boolean;
+}
+
+/** `#rrggbb` -> libass `&HBBGGRR&` (ASS colours are blue-green-red). */
+export function assColour(hex: string, alpha = 0): string {
+  const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+  if (!m) throw new UsageError(`Caption colour must look like #ffcc00, not "${hex}".`);
+  const a = alpha.toString(16).padStart(2, '0');
+  return `&H${a}${m[3]}${m[2]}${m[1]}`.toUpperCase();
+}
+
+/**
+ * The libass force_style for SRT captions. libass lays SRT out on a 384x288 canvas, scaled to the
+ * picture, so sizes and margins are given in that space: 5.5 % of the height is FontSize 16.
+ * Margins keep the text inside the title-safe area (about 8 % from the edges).
+ */
+export function burnStyle(style: CaptionStyle = {}, vertical = false): string {
+  const size = Math.round(((style.fontSize ?? (vertical ? 3.6 : 5.5)) / 100) * 288);
+  const parts = [
+    'FontName=DejaVu Sans',
+    `FontSize=${size}`,
+    `PrimaryColour=${assColour(style.color ?? '#ffffff')}`,
+    `OutlineColour=${assColour('#000000')}`,
+    `BackColour=${assColour('#000000', 0x60)}`,
+    style.box ? 'BorderStyle=3' : 'BorderStyle=1',
+    style.box ? 'Outline=4' : 'Outline=1.6',
+    'Shadow=0',
+    `Alignment=${style.position === 'top' ? 8 : 2}`,
+    `MarginV=${Math.round(288 * 0.08)}`,
+    `MarginL=${Math.round(384 * 0.08)}`,
+    `MarginR=${Math.round(384 * 0.08)}`,
+  ];
+  return parts.join(',');
+}
+
 export interface CaptionStageOptions {
   targets: CaptionTarget[];
+  style?: CaptionStyle;
   /** Layout limits; default: vertical preset for portrait video, broadcast otherwise. */
   layout?: Partial<CaptionLayoutSettings>;
   /** Also write the JSON transcript (default true). */
@@ -73,6 +118,7 @@ export function sidecarFormats(targets: CaptionTarget[], json = true): SidecarFo
 }
 
 export function createCaptionStage(opts: CaptionStageOptions): CaptionStage {
+  let forEncoder: EncoderSubtitles | undefined;
   return {
     id: 'captions',
     kind: 'captions',
@@ -82,6 +128,14 @@ export function createCaptionStage(opts: CaptionStageOptions): CaptionStage {
       const result = await captionMedia(ctx.media, ctx, opts.layout);
       if (result.cues.length === 0) ctx.warn(`No speech was heard in ${ctx.media.file}; the caption files are empty.`);
       const files: Array<{ temp: string; final: string }> = [];
+      const track = opts.targets.includes('track');
+      const burn = opts.targets.includes('burn');
+      if ((track || burn) && result.cues.length) {
+        // The encoder embeds and/or burns the same cues the sidecars hold.
+        const file = ctx.tempFile('.srt');
+        await writeFile(file, toSrt(result.cues));
+        forEncoder = { file, track, burnStyle: burn ? burnStyle(opts.style, layoutFor(ctx.media).maxCharsPerLine < BROADCAST_LAYOUT.maxCharsPerLine) : undefined, language: 'eng' };
+      }
       for (const format of sidecarFormats(opts.targets, opts.json ?? true)) {
         const final = sidecarPath(output, format);
         if (final === output) continue;
@@ -91,5 +145,6 @@ export function createCaptionStage(opts: CaptionStageOptions): CaptionStage {
       }
       return files;
     },
+    subtitlesForEncoder: () => forEncoder,
   };
 }
