@@ -172,7 +172,13 @@ export function buildEncodeArgs(plan: EncodePlan): string[] {
   if (v) {
     maps.push('-map', v.from === 'pipe' ? '0:v:0' : `${srcInput}:${srcVideo?.index ?? 'v:0'}`);
     if (v.from === 'copy') codecArgs.push('-c:v', 'copy');
-    else codecArgs.push(...videoCodecArgs(v.encoder, container), '-pix_fmt', outputPixelFormat(v.encoder.codec, v.format));
+    else {
+      codecArgs.push(...videoCodecArgs(v.encoder, container), '-pix_fmt', outputPixelFormat(v.encoder.codec, v.format));
+      // Keep the source's clock: by default the encoder rounds every timestamp to 1/frame-rate,
+      // which moves variable-frame-rate phone footage by up to half a frame.
+      codecArgs.push('-enc_time_base:v', '-1');
+      if ((container === 'mp4' || container === 'mov') && v.timeBase.num === 1 && v.timeBase.den >= 1000) codecArgs.push('-video_track_timescale', String(v.timeBase.den));
+    }
     if (srcVideo && v.from === 'copy') codecArgs.push(`-map_metadata:s:v:0`, `${srcInput}:s:${srcVideo.index}`);
     else if (srcVideo) {
       codecArgs.push(...colorArgs(srcVideo.color));

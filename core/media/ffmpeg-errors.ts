@@ -14,6 +14,10 @@ export function classifyFfmpegFailure(stderrTail: string[], ctx: { input: string
   if (lower.includes('moov atom not found') || lower.includes('invalid data found') || lower.includes('partial file')) {
     return new MediaError('CORRUPT_MEDIA', `${ctx.input} is damaged or truncated (${reason}).`, { file: ctx.input });
   }
+  const undecodable = /Error while decoding stream #\d+:(\d+): ?(.*)/.exec(text);
+  if (undecodable) {
+    return new MediaError('CORRUPT_MEDIA', `${ctx.input}: stream ${undecodable[1]} cannot be decoded (${undecodable[2] || 'decoder error'}); the file is damaged or uses a variant this ffmpeg cannot read. Run \`clearcut doctor\` to see which ffmpeg is used.`, { file: ctx.input });
+  }
   if (lower.includes('unknown encoder') || lower.includes('no such filter') || lower.includes('encoder not found')) {
     return new EngineError('FFMPEG_FEATURE_MISSING', `The ffmpeg in use lacks a feature needed to ${ctx.what}: ${reason}. Run \`clearcut doctor\`.`, { file: ctx.input });
   }

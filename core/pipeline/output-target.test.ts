@@ -68,3 +68,11 @@ describe('OutputTarget', () => {
     expect(existsSync(temp)).toBe(false);
   });
 });
+
+describe('ffmpeg failure classification', () => {
+  it('names the stream a decoder choked on', () => {
+    const err = classifyFfmpegFailure(['Error while decoding stream #0:1: Invalid argument', '    Last message repeated 5571 times'], { input: 'talk.ogg', output: 'out.mp4', what: 'encode' });
+    expect(err).toMatchObject({ code: 'CORRUPT_MEDIA', file: 'talk.ogg' });
+    expect(err.message).toContain('stream 1');
+  });
+});

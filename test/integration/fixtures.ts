@@ -54,10 +54,13 @@ export const rotatedClip = (): string =>
     rmSync(raw);
   });
 
-/** Variable frame rate: frames dropped irregularly, timestamps kept (vsync vfr). */
+/**
+ * Variable frame rate like a phone's: frames dropped irregularly and every timestamp jittered off
+ * any regular grid (90 kHz clock), so rounding to 1/fps anywhere would show.
+ */
 export const vfrClip = (): string =>
-  fixture('vfr.mp4', (f) =>
-    ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=60', '-f', 'lavfi', '-i', 'sine=f=500:r=48000', '-t', '3', '-vf', "select='not(mod(n,3))+lt(mod(n,7),2)'", '-vsync', 'vfr', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-f', 'mp4', f]),
+  fixture('vfr-jitter.mp4', (f) =>
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=60', '-f', 'lavfi', '-i', 'sine=f=500:r=48000', '-t', '3', '-vf', "select='not(mod(n,3))+lt(mod(n,7),2)',setpts='PTS+0.004*sin(N*1.7)/TB'", '-vsync', 'vfr', '-video_track_timescale', '90000', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-f', 'mp4', f]),
   );
 
 export const audioOnlyClip = (): string => fixture('speech-only.m4a', (f) => ffmpeg(['-i', SPEECH, '-c:a', 'aac', '-b:a', '96k', '-f', 'ipod', f]));
