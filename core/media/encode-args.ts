@@ -174,10 +174,13 @@ export function buildEncodeArgs(plan: EncodePlan): string[] {
     if (v.from === 'copy') codecArgs.push('-c:v', 'copy');
     else {
       codecArgs.push(...videoCodecArgs(v.encoder, container), '-pix_fmt', outputPixelFormat(v.encoder.codec, v.format));
-      // Keep the source's clock: by default the encoder rounds every timestamp to 1/frame-rate,
-      // which moves variable-frame-rate phone footage by up to half a frame.
-      codecArgs.push('-enc_time_base:v', '-1');
-      if ((container === 'mp4' || container === 'mov') && v.timeBase.num === 1 && v.timeBase.den >= 1000) codecArgs.push('-video_track_timescale', String(v.timeBase.den));
+      // Variable frame rate keeps the source's clock: the encoder's default time base (1/frame
+      // rate) would move phone footage by up to half a frame. Constant frame rate stays on that
+      // default, which is exact for it and gives the last frame its proper duration.
+      if (srcVideo?.variableFrameRate) {
+        codecArgs.push('-enc_time_base:v', '-1');
+        if ((container === 'mp4' || container === 'mov') && v.timeBase.num === 1 && v.timeBase.den >= 1000) codecArgs.push('-video_track_timescale', String(v.timeBase.den));
+      }
     }
     if (srcVideo && v.from === 'copy') codecArgs.push(`-map_metadata:s:v:0`, `${srcInput}:s:${srcVideo.index}`);
     else if (srcVideo) {
