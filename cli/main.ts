@@ -5,8 +5,10 @@ import { configureMedia } from '../core/media/ffmpeg-binaries.js';
 import { killAllMediaProcesses } from '../core/media/ffmpeg-process.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerExport } from './commands/export.js';
+import { registerJobs } from './commands/jobs.js';
 import { registerModels } from './commands/models.js';
 import { registerProbe } from './commands/probe.js';
+import { registerWatch } from './commands/watch.js';
 import { EXIT_CANCELLED, EXIT_USAGE, exitCodeFor } from './exit-codes.js';
 import { jsonReporter, ttyReporter, type Reporter } from './progress-view.js';
 
@@ -60,6 +62,8 @@ registerExport(program, run);
 registerDoctor(program, run);
 registerModels(program, run);
 registerProbe(program, run);
+registerWatch(program, run);
+registerJobs(program, run);
 
 try {
   await program.parseAsync(process.argv);

@@ -43,6 +43,9 @@ export type JobReportWriter = (job: JobRecord, outcome: JobOutcome) => Promise<s
 /** What the watch folder, the CLI and the app need from a queue, local or distributed. */
 export interface JobSubmitter extends EventEmitter<JobEvents> {
   submit(spec: JobSpec): Promise<{ job: JobRecord; created: boolean }>;
+  get(id: string): Promise<JobRecord | undefined>;
+  /** True when a job other than `exceptId` that may still write it already names this output. */
+  outputClaimed(output: string, exceptId?: string): Promise<boolean>;
 }
 
 export interface LocalQueueOptions {
@@ -113,6 +116,14 @@ export class LocalJobQueue extends EventEmitter<JobEvents> implements JobSubmitt
     if (res.created) this.emit('queued', res.job);
     if (this.started) setImmediate(() => this.fill());
     return res;
+  }
+
+  async get(id: string): Promise<JobRecord | undefined> {
+    return this.store.get(id);
+  }
+
+  async outputClaimed(output: string, exceptId?: string): Promise<boolean> {
+    return this.store.outputClaimed(output, exceptId);
   }
 
   /** Recover orphaned jobs and start taking work. */
