@@ -123,6 +123,21 @@ function baselineHas(bin: string, filter: string): boolean {
   }
 }
 
+/** The delay (0..4096 samples) at which `y` best matches `x`, by cross-correlation. */
+function latencyOf(x: Float32Array, y: Float32Array): number {
+  let best = 0;
+  let bestScore = -Infinity;
+  for (let lag = 0; lag <= 4096; lag++) {
+    let s = 0;
+    for (let i = 0; i + lag < y.length && i < x.length; i += 4) s += x[i]! * y[i + lag]!;
+    if (s > bestScore) {
+      bestScore = s;
+      best = lag;
+    }
+  }
+  return best;
+}
+
 function ffmpegMethod(label: string, af: string, bin = ffmpegBinary().path): Method {
   return {
     label: `ffmpeg ${label}`,
@@ -137,8 +152,10 @@ function ffmpegMethod(label: string, af: string, bin = ffmpegBinary().path): Met
       const seconds = (performance.now() - t) / 1000;
       rmSync(input, { force: true });
       const y = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+      // Some filters delay their output (anlmdn in ffmpeg 5.1 by 128 samples); a fair score aligns it.
+      const lag = latencyOf(mix, y);
       const out = new Float32Array(mix.length);
-      out.set(y.subarray(0, mix.length));
+      out.set(y.subarray(lag, lag + mix.length));
       return { out, seconds };
     },
   };
