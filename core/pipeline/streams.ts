@@ -43,3 +43,23 @@ export async function* counted<T>(source: AsyncIterable<T>, onItem: (n: number) 
     onItem(++n);
   }
 }
+
+/** Take the first item off a stream (to learn the first pts) and give back a stream with it restored. */
+export async function peekFirst<T>(source: AsyncIterable<T>): Promise<{ value: T | undefined; frames: AsyncIterable<T> }> {
+  const it = source[Symbol.asyncIterator]();
+  const first = await it.next();
+  async function* rest(): AsyncGenerator<T> {
+    try {
+      if (first.done) return;
+      yield first.value;
+      for (;;) {
+        const n = await it.next();
+        if (n.done) return;
+        yield n.value;
+      }
+    } finally {
+      await it.return?.();
+    }
+  }
+  return { value: first.done ? undefined : first.value, frames: rest() };
+}

@@ -1,0 +1,32 @@
+/** Checks an input against what the requested stages and output need, before any work starts. */
+import { MediaError, UsageError } from '../common/errors.js';
+import type { MediaInfo } from '../media/media-info.js';
+import { isAcceptedSourcePixelFormat } from '../media/pixel-formats.js';
+import type { Stage } from './stage.js';
+
+/** Frames larger than this (8K x 8K) are refused rather than exhausting memory. */
+export const MAX_FRAME_PIXELS = 8192 * 8192;
+
+export function validateInputForStages(media: MediaInfo, stages: Stage[], audioOnlyOutput: boolean): void {
+  const file = media.file;
+  const video = stages.filter((s) => s.kind === 'video');
+  const audio = stages.filter((s) => s.kind === 'audio-filter' || s.kind === 'audio-pcm' || s.kind === 'captions');
+  if (video.length && !media.video) {
+    throw new MediaError('NO_VIDEO_STREAM', `${file} has no video, but ${video.map((s) => s.id).join(', ')} needs video.`, { file });
+  }
+  if (video.length && audioOnlyOutput) throw new UsageError(`${video.map((s) => s.id).join(', ')} changes the picture, but the output is an audio-only format.`);
+  if (audio.length && media.audio.length === 0) {
+    throw new MediaError('NO_AUDIO_STREAM', `${file} has no audio, but ${audio.map((s) => s.id).join(', ')} needs audio.`, { file });
+  }
+  if (media.video && !audioOnlyOutput) {
+    const v = media.video;
+    if (!isAcceptedSourcePixelFormat(v.pixelFormat)) {
+      throw new MediaError('UNSUPPORTED_PIXEL_FORMAT', `${file} uses pixel format "${v.pixelFormat}", which Clearcut cannot process (supported: YUV, RGB and grey formats up to 16 bits).`, { file });
+    }
+    if (v.width <= 0 || v.height <= 0) throw new MediaError('CORRUPT_MEDIA', `${file} reports a ${v.width}x${v.height} picture.`, { file });
+    if (v.width * v.height > MAX_FRAME_PIXELS) {
+      throw new MediaError('FRAME_TOO_LARGE', `${file} has ${v.width}x${v.height} frames; Clearcut handles up to 8192x8192 (${MAX_FRAME_PIXELS / 1e6} megapixels) per frame.`, { file });
+    }
+  }
+  if (!media.video && media.audio.length === 0) throw new MediaError('NOT_MEDIA', `${file} has nothing to export.`, { file });
+}
