@@ -8,7 +8,9 @@ import { registerExport } from './commands/export.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerModels } from './commands/models.js';
 import { registerProbe } from './commands/probe.js';
+import { registerServe } from './commands/serve.js';
 import { registerWatch } from './commands/watch.js';
+import { registerWorker } from './commands/worker.js';
 import { EXIT_CANCELLED, EXIT_USAGE, exitCodeFor } from './exit-codes.js';
 import { jsonReporter, ttyReporter, type Reporter } from './progress-view.js';
 
@@ -62,8 +64,10 @@ registerExport(program, run);
 registerDoctor(program, run);
 registerModels(program, run);
 registerProbe(program, run);
+registerServe(program, run);
 registerWatch(program, run);
 registerJobs(program, run);
+registerWorker(program, run);
 
 try {
   await program.parseAsync(process.argv);

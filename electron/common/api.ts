@@ -1,7 +1,8 @@
 /**
  * The one contract between the UI and the engine. The renderer only sees `EngineApi`: in Electron
- * the preload implements it over IPC; in a plain browser (`clearcut serve`, tests) a web client will
- * implement it over HTTP/WebSocket. Plain data only: everything here must survive structured clone.
+ * the preload implements it over IPC; in a plain browser (`clearcut serve`, tests) the web client
+ * (renderer/src/api/web-client.ts) implements it over HTTP + Server-Sent Events. Plain data only:
+ * everything here must survive structured clone and JSON. Times are seconds, strengths 0..1.
  */
 
 export interface ClipInfo {
@@ -16,21 +17,76 @@ export interface ClipInfo {
   warnings: string[];
 }
 
-export interface ExportJobRequest {
-  input: string;
-  output: string;
+/** The enhancement stages a request asks for; a stage left out does not run. */
+export interface StageSettings {
   stabilize?: number;
   denoiseVideo?: number;
   denoiseAudio?: number;
-  captions?: Array<'srt' | 'vtt' | 'burn' | 'track'>;
   loudnorm?: boolean;
+}
+
+export interface CaptionWordData {
+  text: string;
+  start: number;
+  end: number;
+  confidence?: number;
+}
+
+export interface CaptionCueData {
+  start: number;
+  end: number;
+  lines: string[];
+  words?: CaptionWordData[];
+}
+
+export interface ExportJobRequest extends StageSettings {
+  input: string;
+  output: string;
+  captions?: Array<'srt' | 'vtt' | 'burn' | 'track'>;
+  /** Captions the user edited: used instead of running speech recognition again. */
+  cues?: CaptionCueData[];
+  codec?: 'h264' | 'h265' | 'vp9';
+  crf?: number;
+  /** x264/x265 speed preset. */
+  speed?: 'ultrafast' | 'veryfast' | 'fast' | 'medium' | 'slow';
   overwrite?: boolean;
 }
 
+/** A short before/after render of one region of a clip, encoded as H.264 so any Chromium plays it. */
+export interface PreviewRequest extends StageSettings {
+  input: string;
+  start: number;
+  /** Seconds, up to 10. */
+  duration: number;
+  captions?: boolean;
+}
+
+export interface PreviewResult {
+  /** Media files; turn them into URLs with EngineApi.mediaUrl. */
+  before: string;
+  after: string;
+  /** What the speech cleanup removed, when denoiseAudio ran. */
+  removedNoise?: string;
+  /** WebVTT captions of the region, when asked for. */
+  captionsVtt?: string;
+  start: number;
+  duration: number;
+  warnings: string[];
+}
+
+export interface Transcript {
+  cues: CaptionCueData[];
+  /** Words with a confidence under this are worth a second look. */
+  lowConfidenceBelow: number;
+}
+
+export type JobKind = 'export' | 'transcribe';
+
 export type JobEvent =
+  | { type: 'queued'; jobId: string; kind: JobKind; input: string; output: string }
   | { type: 'progress'; jobId: string; stage: string; done: number; total: number; fps: number; eta: number | null; fraction: number }
   | { type: 'warning'; jobId: string; message: string }
-  | { type: 'done'; jobId: string; output: string; wallSeconds: number }
+  | { type: 'done'; jobId: string; output: string; wallSeconds: number; sidecars?: string[] }
   | { type: 'failed'; jobId: string; code: string; message: string; file?: string }
   | { type: 'cancelled'; jobId: string };
 
@@ -39,15 +95,49 @@ export interface EngineInfo {
   ffmpegSource: string;
   devices: string[];
   capabilities: Array<{ id: string; available: boolean; description: string }>;
+  /** 'electron' shows native dialogs; 'web' (clearcut serve) asks for paths on the engine's machine. */
+  shell?: 'electron' | 'web';
+  /** The engine's home folder, a starting point for the web open dialog. */
+  homeFolder?: string;
+}
+
+export interface FolderListing {
+  folder: string;
+  parent?: string;
+  entries: Array<{ name: string; path: string; kind: 'folder' | 'media' }>;
 }
 
 export interface EngineApi {
   info(): Promise<EngineInfo>;
-  /** Ask the user for clips; only paths chosen here (or dropped) may be read later. */
+  /** Ask the user for clips (native dialog); only paths chosen here (or dropped) may be read later. */
   pickClips(): Promise<string[]>;
+  /**
+   * Web bridge: the user typed or browsed to these paths in the app's open dialog. They become
+   * readable like picked files. Missing or non-media files are refused.
+   */
+  openPaths?(paths: string[]): Promise<string[]>;
+  /** Web bridge: folders and media files in a folder of the engine's machine, for the open dialog. */
+  listFolder?(folder: string): Promise<FolderListing>;
+  /** Choose where outputs go (typed in the web bridge, a native dialog in Electron). */
+  pickOutputFolder(typed?: string): Promise<string | null>;
   probe(path: string): Promise<ClipInfo>;
+  /** `count` JPEG thumbnails evenly spread over the clip, as data: URLs. */
+  thumbnails(path: string, count: number): Promise<string[]>;
+  /** Peak level (0..1) of the first audio track in `buckets` equal slices. */
+  waveform(path: string, buckets: number): Promise<number[]>;
+  /** Render a before/after preview; a newer preview cancels an older one still running. */
+  renderPreview(request: PreviewRequest): Promise<PreviewResult>;
+  /** A URL the renderer can play for an engine-side media file (preview renders, outputs). */
+  mediaUrl(path: string): string;
   startExport(request: ExportJobRequest): Promise<{ jobId: string }>;
-  cancelExport(jobId: string): Promise<void>;
+  /** Speech to captions for a clip, as a queued job; read the result with readTranscript. */
+  startTranscribe(path: string): Promise<{ jobId: string }>;
+  readTranscript(jobId: string): Promise<Transcript>;
+  /** Write captions as SRT or WebVTT; returns the file written. */
+  saveCaptions(output: string, cues: CaptionCueData[], format: 'srt' | 'vtt'): Promise<string>;
+  cancelJob(jobId: string): Promise<void>;
+  /** Show a finished output in the file manager; where that cannot be done, `opened` is false. */
+  revealInFolder(path: string): Promise<{ opened: boolean; folder: string }>;
   /** Subscribe to job events; returns the unsubscribe function. */
   onJobEvent(listener: (event: JobEvent) => void): () => void;
 }
@@ -56,9 +146,17 @@ export interface EngineApi {
 export const CHANNELS = {
   info: 'engine:info',
   pickClips: 'engine:pick-clips',
+  pickOutputFolder: 'engine:pick-output-folder',
   probe: 'engine:probe',
+  thumbnails: 'engine:thumbnails',
+  waveform: 'engine:waveform',
+  renderPreview: 'engine:render-preview',
   startExport: 'engine:start-export',
-  cancelExport: 'engine:cancel-export',
+  startTranscribe: 'engine:start-transcribe',
+  readTranscript: 'engine:read-transcript',
+  saveCaptions: 'engine:save-captions',
+  cancelJob: 'engine:cancel-job',
+  revealInFolder: 'engine:reveal-in-folder',
   jobEvent: 'engine:job-event',
 } as const;
 

@@ -1,18 +1,16 @@
 /**
  * IPC handlers as a plain module: validation and path rules live here so tests can call the
- * handlers directly, without Electron. The engine itself runs outside the main process.
+ * handlers directly, without Electron. The engine itself runs in the utility process, which
+ * checks the same rules again (core/serve/api-routes.ts).
  */
-import { AllowedPaths } from '../allowed-paths.js';
-import type { ClipInfo, EngineInfo, ExportJobRequest, JobEvent } from '../../common/api.js';
+import { z } from 'zod';
 import { CHANNELS } from '../../common/api.js';
-import { ExportJobRequestSchema, JobIdArg, PathArg } from './validation.js';
+import { AllowedPaths } from '../allowed-paths.js';
+import { CuesArg, ExportJobRequestSchema, JobIdArg, PathArg, PreviewJobSchema } from './validation.js';
 
 /** What the handlers need from the engine host (a utility process in the app, a fake in tests). */
 export interface EngineHost {
-  info(): Promise<EngineInfo>;
-  probe(path: string): Promise<ClipInfo>;
-  startExport(jobId: string, request: ExportJobRequest, onEvent: (e: JobEvent) => void): void;
-  cancelExport(jobId: string): void;
+  call(method: string, args: unknown[]): Promise<unknown>;
 }
 
 export class IpcInputError extends Error {}
@@ -21,37 +19,66 @@ export function createEngineHandlers(deps: {
   host: EngineHost;
   allowed: AllowedPaths;
   pickClips: () => Promise<string[]>;
-  emit: (event: JobEvent) => void;
-  newJobId: () => string;
+  pickFolder: () => Promise<string | null>;
+  reveal: (path: string) => void;
 }): Record<string, (...args: unknown[]) => Promise<unknown>> {
   const { host, allowed } = deps;
-  const parse = <T>(schema: { safeParse: (x: unknown) => { success: true; data: T } | { success: false; error: { message: string } } }, value: unknown): T => {
+  const parse = <T>(schema: z.ZodType<T>, value: unknown): T => {
     const r = schema.safeParse(value);
     if (!r.success) throw new IpcInputError(`Invalid request: ${r.error.message}`);
     return r.data;
   };
+  const readable = (p: unknown): string => {
+    const file = parse(PathArg, p);
+    if (!allowed.isAllowed(file)) throw new IpcInputError('That file was not opened by the user.');
+    return file;
+  };
+  const writable = (p: string): void => {
+    if (!allowed.isAllowedOutput(p)) throw new IpcInputError('The output must go next to the input or into a folder the user picked.');
+  };
+  const count = (min: number, max: number) => z.number().int().min(min).max(max);
   return {
-    [CHANNELS.info]: () => host.info(),
+    [CHANNELS.info]: () => host.call('info', []),
     [CHANNELS.pickClips]: async () => {
       const picked = await deps.pickClips();
+      if (!picked.length) return [];
       picked.forEach((p) => allowed.allowFile(p));
-      return picked;
+      return host.call('openPaths', [picked]);
     },
-    [CHANNELS.probe]: async (p) => {
-      const file = parse(PathArg, p);
-      if (!allowed.isAllowed(file)) throw new IpcInputError('That file was not opened by the user.');
-      return host.probe(file);
+    [CHANNELS.pickOutputFolder]: async () => {
+      const dir = await deps.pickFolder();
+      if (!dir) return null;
+      allowed.allowFolder(dir);
+      return host.call('pickOutputFolder', [dir]);
+    },
+    [CHANNELS.probe]: async (p) => host.call('probe', [readable(p)]),
+    [CHANNELS.thumbnails]: async (p, n) => host.call('thumbnails', [readable(p), parse(count(1, 48), n)]),
+    [CHANNELS.waveform]: async (p, n) => host.call('waveform', [readable(p), parse(count(16, 4000), n)]),
+    [CHANNELS.renderPreview]: async (req) => {
+      const r = parse(PreviewJobSchema, req);
+      readable(r.input);
+      return host.call('renderPreview', [r]);
     },
     [CHANNELS.startExport]: async (req) => {
       const request = parse(ExportJobRequestSchema, req);
       if (!allowed.isAllowed(request.input)) throw new IpcInputError('The input was not opened by the user.');
-      if (!allowed.isAllowedOutput(request.output)) throw new IpcInputError('The output must go next to the input or into a folder the user picked.');
-      const jobId = deps.newJobId();
-      host.startExport(jobId, request, deps.emit);
-      return { jobId };
+      writable(request.output);
+      return host.call('startExport', [request]);
     },
-    [CHANNELS.cancelExport]: async (id) => {
-      host.cancelExport(parse(JobIdArg, id));
+    [CHANNELS.startTranscribe]: async (p) => host.call('startTranscribe', [readable(p)]),
+    [CHANNELS.readTranscript]: async (id) => host.call('readTranscript', [parse(JobIdArg, id)]),
+    [CHANNELS.saveCaptions]: async (out, cues, format) => {
+      const file = parse(PathArg, out);
+      writable(file);
+      const saved = await host.call('saveCaptions', [file, parse(CuesArg, cues), parse(z.enum(['srt', 'vtt']), format)]);
+      allowed.allowFile(file);
+      return saved;
+    },
+    [CHANNELS.cancelJob]: async (id) => host.call('cancelJob', [parse(JobIdArg, id)]),
+    [CHANNELS.revealInFolder]: async (p) => {
+      const file = readable(p);
+      deps.reveal(file);
+      return { opened: true, folder: file.replace(/[/\\][^/\\]*$/, '') };
     },
   };
 }

@@ -1,0 +1,241 @@
+/**
+ * The engine as a UI sees it: the services behind EngineApi (electron/common/api.ts), shared by
+ * the web bridge (`clearcut serve`) and usable by the desktop app's engine host. Every path a UI
+ * names must be one the user opened (AllowedPaths); arguments are checked by the caller with
+ * ./schemas.ts before they get here.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ffmpegBinary, ffmpegFeatures } from '../media/ffmpeg-binaries.js';
+import type { MediaInfo } from '../media/media-info.js';
+import { probeMedia } from '../media/probe.js';
+import { availableDevices } from '../models/session.js';
+import { runExport } from '../pipeline/run-export.js';
+import { CAPABILITIES } from '../stages/index.js';
+import { toSrt, toWebVtt, type TranscriptJson } from '../stages/captions/formats.js';
+import { AllowedPaths } from './allowed-paths.js';
+import { createEditedCaptionStage, toCaptionCues } from './edited-captions-stage.js';
+import { LocalJobQueue } from './local-queue.js';
+import { thumbnails, waveformPeaks } from './media-tools.js';
+import { PreviewRenderer } from './preview.js';
+import { InputError } from './schemas.js';
+import type { ClipSummary, CueData, EngineInfoData, ExportJob, FolderListingData, JobEventData, PreviewFiles, PreviewJob, TranscriptData } from './types.js';
+
+export const MEDIA_EXTENSIONS = new Set(['.mp4', '.mov', '.mkv', '.webm', '.m4v', '.avi', '.mts', '.wav', '.m4a', '.mp3', '.flac', '.ogg', '.aac']);
+
+/** What the Library shows about a clip, with the warnings a creator should see before exporting. */
+export function summarizeClip(m: MediaInfo): ClipSummary {
+  const v = m.video;
+  const warnings: string[] = [];
+  if (v?.variableFrameRate) warnings.push('Variable frame rate');
+  if (v && ((v.rotation === 90 || v.rotation === 270) ? v.width > v.height : v.height > v.width)) warnings.push('Portrait');
+  if (m.audio.length === 0) warnings.push('No audio');
+  if (!v) warnings.push('Audio only');
+  const frameRate = v ? (v.avgFrameRate.den ? v.avgFrameRate.num / v.avgFrameRate.den : undefined) : undefined;
+  return { path: m.file, durationSeconds: m.duration, width: v?.width, height: v?.height, frameRate, variableFrameRate: !!v?.variableFrameRate, rotation: v?.rotation ?? 0, audioTracks: m.audio.length, warnings };
+}
+
+export class EngineService {
+  readonly allowed = new AllowedPaths();
+  readonly queue = new LocalJobQueue(() => randomUUID());
+  private readonly previews: PreviewRenderer;
+  private readonly probes = new Map<string, Promise<MediaInfo>>();
+
+  /** `workFolder` holds previews and transcripts; it is readable by the UI. */
+  constructor(private readonly workFolder: string, private readonly shell: 'electron' | 'web' = 'web') {
+    this.previews = new PreviewRenderer(path.join(workFolder, 'previews'));
+    this.allowed.allowFolder(workFolder);
+  }
+
+  async info(): Promise<EngineInfoData> {
+    const f = await ffmpegFeatures();
+    return {
+      ffmpegVersion: f.version,
+      ffmpegSource: ffmpegBinary().source,
+      devices: availableDevices(),
+      capabilities: CAPABILITIES.map(({ id, available, description }) => ({ id, available, description })),
+      shell: this.shell,
+      homeFolder: os.homedir(),
+    };
+  }
+
+  private requireAllowed(p: string, what = 'That file'): string {
+    const abs = path.resolve(p);
+    if (!this.allowed.isAllowed(abs)) throw new InputError(`${what} was not opened in Clearcut: ${abs}`);
+    return abs;
+  }
+
+  private media(p: string): Promise<MediaInfo> {
+    const abs = path.resolve(p);
+    let m = this.probes.get(abs);
+    if (!m) {
+      m = probeMedia(abs);
+      this.probes.set(abs, m);
+      m.catch(() => this.probes.delete(abs));
+    }
+    return m;
+  }
+
+  /** Files the user typed or browsed to: each must exist and be media ffprobe can read. */
+  async openPaths(paths: string[]): Promise<string[]> {
+    const opened: string[] = [];
+    const problems: string[] = [];
+    for (const p of paths) {
+      const abs = path.resolve(p);
+      const s = await stat(abs).catch(() => undefined);
+      if (!s?.isFile()) {
+        problems.push(`${abs} is not a file`);
+        continue;
+      }
+      try {
+        await this.media(abs);
+        this.allowed.allowFile(abs);
+        opened.push(abs);
+      } catch (e) {
+        problems.push((e as Error).message);
+      }
+    }
+    if (!opened.length) throw new InputError(problems.join('\n') || 'Nothing to open.');
+    return opened;
+  }
+
+  async listFolder(folder: string): Promise<FolderListingData> {
+    const abs = path.resolve(folder);
+    const entries = await readdir(abs, { withFileTypes: true }).catch(() => {
+      throw new InputError(`Cannot read the folder ${abs}.`);
+    });
+    const out: FolderListingData['entries'] = [];
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      if (e.isDirectory()) out.push({ name: e.name, path: path.join(abs, e.name), kind: 'folder' });
+      else if (e.isFile() && MEDIA_EXTENSIONS.has(path.extname(e.name).toLowerCase())) out.push({ name: e.name, path: path.join(abs, e.name), kind: 'media' });
+    }
+    out.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'folder' ? -1 : 1));
+    const parent = path.dirname(abs);
+    return { folder: abs, parent: parent === abs ? undefined : parent, entries: out.slice(0, 2000) };
+  }
+
+  async pickOutputFolder(typed: string): Promise<string> {
+    const abs = path.resolve(typed);
+    const s = await stat(abs).catch(() => undefined);
+    if (!s?.isDirectory()) throw new InputError(`${abs} is not a folder.`);
+    this.allowed.allowFolder(abs);
+    return abs;
+  }
+
+  async probe(p: string): Promise<ClipSummary> {
+    return summarizeClip(await this.media(this.requireAllowed(p)));
+  }
+
+  async thumbnails(p: string, count: number): Promise<string[]> {
+    return thumbnails(await this.media(this.requireAllowed(p)), count);
+  }
+
+  async waveform(p: string, buckets: number): Promise<number[]> {
+    return waveformPeaks(await this.media(this.requireAllowed(p)), buckets);
+  }
+
+  async renderPreview(job: PreviewJob): Promise<PreviewFiles> {
+    const media = await this.media(this.requireAllowed(job.input));
+    return this.previews.render(media, job);
+  }
+
+  private checkOutput(output: string): string {
+    const abs = path.resolve(output);
+    if (!this.allowed.isAllowedOutput(abs)) throw new InputError('The output must go next to an opened clip or into the chosen output folder.');
+    return abs;
+  }
+
+  startExport(job: ExportJob): string {
+    const input = this.requireAllowed(job.input, 'The input');
+    const output = this.checkOutput(job.output);
+    if (output === input) throw new InputError('The output would replace the input; choose another name.');
+    const { cues, captions, speed, ...rest } = job;
+    const edited = cues && captions?.length ? [createEditedCaptionStage(cues, captions)] : [];
+    return this.queue.add({
+      kind: 'export',
+      input,
+      output,
+      run: async (signal, emit, jobId) => {
+        const s = await runExport({
+          ...rest,
+          input,
+          output,
+          preset: speed,
+          captions: edited.length ? undefined : captions,
+          extraStages: edited,
+          signal,
+          onProgress: (e) => emit({ type: 'progress', jobId, stage: e.stage, done: e.done, total: e.total, fps: e.fps, eta: e.eta, fraction: e.fraction }),
+          onWarning: (message) => emit({ type: 'warning', jobId, message }),
+        });
+        this.allowed.allowFile(s.output);
+        s.sidecars.forEach((f) => this.allowed.allowFile(f));
+        return { output: s.output, sidecars: s.sidecars };
+      },
+    });
+  }
+
+  private readonly transcripts = new Map<string, string>();
+
+  startTranscribe(p: string): string {
+    const input = this.requireAllowed(p);
+    const output = path.join(this.workFolder, 'transcripts', `${randomUUID()}.json`);
+    const id = this.queue.add({
+      kind: 'transcribe',
+      input,
+      output,
+      run: async (signal, emit, jobId) => {
+        await mkdir(path.dirname(output), { recursive: true });
+        const s = await runExport({ input, output, captions: [], signal, onProgress: (e) => emit({ type: 'progress', jobId, stage: e.stage, done: e.done, total: e.total, fps: e.fps, eta: e.eta, fraction: e.fraction }), onWarning: (message) => emit({ type: 'warning', jobId, message }) });
+        return { output: s.output };
+      },
+    });
+    this.transcripts.set(id, output);
+    return id;
+  }
+
+  async readTranscript(jobId: string): Promise<TranscriptData> {
+    const file = this.transcripts.get(jobId);
+    if (!file) throw new InputError('No such transcription.');
+    const t = JSON.parse(await readFile(file, 'utf8')) as TranscriptJson;
+    const words = t.segments.flatMap((s) => s.words);
+    const cues: CueData[] = t.cues.map((c) => ({ ...c, words: words.filter((w) => w.start >= c.start - 0.01 && w.end <= c.end + 0.01).map(({ text, start, end, confidence }) => ({ text, start, end, confidence })) }));
+    return { cues, lowConfidenceBelow: t.lowConfidenceBelow };
+  }
+
+  async saveCaptions(output: string, cues: CueData[], format: 'srt' | 'vtt'): Promise<string> {
+    const abs = this.checkOutput(output);
+    if (path.extname(abs).toLowerCase() !== `.${format}`) throw new InputError(`A ${format.toUpperCase()} file must end in .${format}.`);
+    const body = format === 'srt' ? toSrt(toCaptionCues(cues)) : toWebVtt(toCaptionCues(cues));
+    const temp = path.join(path.dirname(abs), `.${path.basename(abs)}.clearcut-partial-${process.pid}`);
+    await writeFile(temp, body);
+    await rename(temp, abs);
+    this.allowed.allowFile(abs);
+    return abs;
+  }
+
+  cancelJob(jobId: string): void {
+    this.queue.cancel(jobId);
+  }
+
+  /** A browser cannot open the engine machine's file manager; the UI shows the folder instead. */
+  revealInFolder(p: string): { opened: boolean; folder: string } {
+    return { opened: false, folder: path.dirname(this.requireAllowed(p)) };
+  }
+
+  /** The absolute path of a file the UI may play or download, or an error. */
+  readablePath(p: string): string {
+    return this.requireAllowed(p);
+  }
+
+  onJobEvent(listener: (e: JobEventData) => void): () => void {
+    return this.queue.subscribe(listener);
+  }
+
+  shutdown(): void {
+    this.queue.cancelAll();
+    this.previews.cancel();
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Before/after previews: cut the region once as H.264 ("before"), run the chosen stages on that cut
+ * ("after", also H.264). Only the newest preview matters, so starting one cancels the last.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { MediaInfo } from '../media/media-info.js';
+import { runExport } from '../pipeline/run-export.js';
+import { cutExcerpt } from './media-tools.js';
+import type { PreviewFiles, PreviewJob } from './types.js';
+
+export class PreviewRenderer {
+  private current?: AbortController;
+  private counter = 0;
+
+  constructor(private readonly folder: string) {}
+
+  async render(media: MediaInfo, job: PreviewJob): Promise<PreviewFiles> {
+    this.current?.abort();
+    const controller = new AbortController();
+    this.current = controller;
+    const signal = controller.signal;
+    const n = ++this.counter;
+    const dir = path.join(this.folder, `preview-${n}`);
+    // Earlier previews are no longer shown; keep only the one before (it may still be playing).
+    await rm(path.join(this.folder, `preview-${n - 2}`), { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    const duration = Math.max(0.5, Math.min(job.duration, media.duration - Math.min(job.start, Math.max(0, media.duration - 0.5))));
+    const start = Math.max(0, Math.min(job.start, media.duration - duration));
+    const ext = media.video ? '.mp4' : '.m4a';
+    const before = path.join(dir, `before${ext}`);
+    await cutExcerpt(media, start, duration, before, { signal });
+    const after = path.join(dir, `after${ext}`);
+    const removedNoise = job.denoiseAudio !== undefined && media.audio.length ? path.join(dir, 'removed-noise.wav') : undefined;
+    const videoStage = job.stabilize !== undefined || job.denoiseVideo !== undefined;
+    const summary = await runExport({
+      input: before,
+      output: after,
+      stabilize: job.stabilize,
+      denoiseVideo: job.denoiseVideo,
+      denoiseAudio: job.denoiseAudio,
+      denoiseAudioResidual: removedNoise,
+      loudnorm: job.loudnorm,
+      captions: job.captions && media.audio.length ? ['vtt'] : undefined,
+      ...(videoStage ? { codec: 'h264' as const, preset: 'veryfast', crf: 18 } : {}),
+      signal,
+    });
+    const captionsVtt = summary.sidecars.find((s) => s.endsWith('.vtt'));
+    return { before, after, removedNoise, captionsVtt, start, duration, warnings: summary.warnings };
+  }
+
+  cancel(): void {
+    this.current?.abort();
+  }
+}
