@@ -8,7 +8,8 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/common/errors.js';
 import { createExportRunner, createReportWriter } from '../../core/jobs/export-job.js';
 import type { JobRecord } from '../../core/jobs/job.js';
-import { LocalJobQueue } from '../../core/jobs/job-queue.js';
+import { LocalJobQueue, type JobSubmitter } from '../../core/jobs/job-queue.js';
+import { RedisJobQueue } from '../../core/jobs/redis-queue.js';
 import { SqliteJobStore } from '../../core/jobs/sqlite-store.js';
 import { DEVICES, type Device } from '../../core/models/session.js';
 import { loadPreset } from '../../core/presets/presets.js';
@@ -75,6 +76,49 @@ export function watchSetup(input: string, flags: WatchFlags) {
   };
 }
 
+interface Backend {
+  queue: JobSubmitter;
+  store?: SqliteJobStore;
+  start(): Promise<void>;
+  whenIdle(): Promise<void>;
+  /** Stop, and hand back the jobs known (for the summary). */
+  stop(): Promise<JobRecord[]>;
+}
+
+/** The local SQLite queue that runs jobs here, or a Redis queue that `clearcut worker`s run. */
+async function openBackend(flags: WatchFlags, s: ReturnType<typeof watchSetup>): Promise<Backend> {
+  if (flags.redis) {
+    const queue = new RedisJobQueue({ url: flags.redis, retry: { maxAttempts: s.maxAttempts } });
+    await queue.listen();
+    const seen = new Map<string, JobRecord>();
+    for (const e of ['queued', 'done', 'failed', 'cancelled'] as const) queue.on(e, (j: JobRecord) => void seen.set(j.id, j));
+    return {
+      queue,
+      start: async () => {},
+      whenIdle: () => queue.whenIdle(),
+      stop: async () => {
+        const jobs = (await Promise.all([...seen.keys()].map((id) => queue.get(id)))).filter((j): j is JobRecord => !!j);
+        await queue.close();
+        return jobs;
+      },
+    };
+  }
+  const store = new SqliteJobStore(flags.db);
+  const queue = new LocalJobQueue(store, createExportRunner(), { concurrency: s.concurrency, retry: { maxAttempts: s.maxAttempts }, writeReport: createReportWriter() });
+  return {
+    queue,
+    store,
+    start: async () => queue.start(),
+    whenIdle: () => queue.whenIdle(),
+    stop: async () => {
+      await queue.stop();
+      const jobs = store.list();
+      store.close();
+      return jobs;
+    },
+  };
+}
+
 export function registerWatch(program: Command, run: Run): void {
   program
     .command('watch')
@@ -94,51 +138,50 @@ export function registerWatch(program: Command, run: Run): void {
     .option('--retries <n>', 'extra tries for a job that failed for a passing reason', '2')
     .option('--poll', 'poll the folder instead of file system events (network shares)')
     .option('--once', 'process what is there, then exit (exit 1 if any job failed)')
+    .option('--redis <url>', 'feed a BullMQ queue on this Redis (redis://host:6379) for `clearcut worker`s instead of running jobs here')
     .option('--json', 'print the log as JSON lines')
     .action(async (input: string, flags: WatchFlags) => {
       await run(async (reporter, signal) => {
         const s = watchSetup(input, flags);
         const log = new WatchLog(s.logFile);
         log.onEntry((e) => (flags.json ? reporter.result('watch', e) : reporter.info(logText(e))));
-        const store = new SqliteJobStore(flags.db);
-        const queue = new LocalJobQueue(store, createExportRunner(), { concurrency: s.concurrency, retry: { maxAttempts: s.maxAttempts }, writeReport: createReportWriter({ dir: s.reportsDir }) });
+        const backend = await openBackend(flags, s);
         const watcher = new WatchFolder({
           input: s.input,
           output: s.out,
           preset: s.preset,
-          queue,
+          queue: backend.queue,
           log,
           device: flags.device as Device | undefined,
           doneDir: flags.doneDir,
           failedDir: flags.failedDir,
-          ignoreDirs: [s.reportsDir],
+          reportsDir: s.reportsDir,
           stableIntervalMs: s.stableMs,
           stableChecks: s.stableChecks,
           usePolling: flags.poll,
-          fingerprintCache: store,
+          fingerprintCache: backend.store,
         });
+        const queue = backend.queue;
         const finished: JobRecord[] = [];
         queue.on('done', (j) => finished.push(j));
         queue.on('failed', (j) => finished.push(j));
         try {
           await watcher.start();
-          queue.start();
+          await backend.start();
           if (flags.once) {
             await Promise.race([(async () => {
               await watcher.whenSettled();
-              await queue.whenIdle();
+              await backend.whenIdle();
             })(), new Promise((r) => signal.addEventListener('abort', r, { once: true }))]);
           } else {
             await new Promise((r) => signal.addEventListener('abort', r, { once: true }));
           }
         } finally {
           await watcher.stop();
-          await queue.stop();
-          const mine = store.list().filter((j) => j.meta.watchRoot === s.input);
+          const mine = (await backend.stop()).filter((j) => j.meta.watchRoot === s.input);
           const count = (st: string): number => mine.filter((j) => j.state === st).length;
           const counts = { done: count('done'), failed: count('failed'), queued: count('queued'), running: count('running'), cancelled: count('cancelled') };
           log.write({ event: 'stopped', message: signal.aborted ? 'stopped; unfinished jobs resume on the next start' : 'all files processed', ...counts });
-          store.close();
           if (flags.once && !signal.aborted) {
             reporter.result('summary', { ...counts, thisRun: finished.length, log: s.logFile, text: `${counts.done} done, ${counts.failed} failed (log: ${s.logFile})` });
             if (counts.failed) process.exitCode = 1;

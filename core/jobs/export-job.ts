@@ -134,14 +134,16 @@ export function buildJobReport(job: JobRecord, outcome: JobOutcome, ffmpegVersio
 }
 
 /**
- * Reports go to `<dir>/<relDir>/<input name>.<job id>.json` when a folder is given (relDir from the
- * job's meta, so a watch folder's tree is mirrored), else next to the output as
+ * Reports go to `<dir>/<relDir>/<input name>.<job id>.json` when a folder is given here or in the
+ * job's meta (`reportsDir`, set by a watch folder whose jobs run on other workers; relDir mirrors its
+ * tree), else next to the output as
  * `<output>.report.json`. Written through a temp file and a rename, like outputs.
  */
 export function createReportWriter(opts: { dir?: string } = {}): JobReportWriter {
   return async (job, outcome) => {
     const rel = typeof job.meta.relDir === 'string' ? job.meta.relDir : '';
-    const file = opts.dir ? path.join(opts.dir, rel, `${path.basename(job.input)}.${job.id}.json`) : `${job.output}.report.json`;
+    const dir = opts.dir ?? (typeof job.meta.reportsDir === 'string' ? job.meta.reportsDir : undefined);
+    const file = dir ? path.join(dir, rel, `${path.basename(job.input)}.${job.id}.json`) : `${job.output}.report.json`;
     const ffmpeg = await ffmpegFeatures().then((f) => f.version).catch(() => undefined);
     const report = buildJobReport(job, outcome, ffmpeg);
     await mkdir(path.dirname(file), { recursive: true });

@@ -36,6 +36,8 @@ export interface WatchFolderOptions {
   /** Where originals go when their job is done / failed (mirroring the tree); left in place if unset. */
   doneDir?: string;
   failedDir?: string;
+  /** Where workers write per-job reports (carried in each job, for workers on other machines). */
+  reportsDir?: string;
   /** Folders inside `input` to leave alone besides output/done/failed (e.g. the reports folder). */
   ignoreDirs?: string[];
   /** Stability check interval (default 1000 ms) and unchanged checks needed (default 2). */
@@ -69,7 +71,7 @@ export class WatchFolder {
   constructor(private readonly opts: WatchFolderOptions) {
     this.input = path.resolve(opts.input);
     this.output = path.resolve(opts.output);
-    this.excluded = [this.output, opts.doneDir, opts.failedDir, ...(opts.ignoreDirs ?? [])].filter((d): d is string => !!d).map((d) => path.resolve(d)).filter((d) => inside(this.input, d) && d !== this.input);
+    this.excluded = [this.output, opts.doneDir, opts.failedDir, opts.reportsDir, ...(opts.ignoreDirs ?? [])].filter((d): d is string => !!d).map((d) => path.resolve(d)).filter((d) => inside(this.input, d) && d !== this.input);
     this.outputPattern = namingPattern(opts.preset.naming);
     this.tracker = new StabilityTracker({
       intervalMs: opts.stableIntervalMs,
@@ -165,7 +167,7 @@ export class WatchFolder {
     let output = base;
     for (let n = 2; existsSync(output) || (await queue.outputClaimed(output, id)); n++) output = numberedName(base, n);
     if (output !== base) this.log({ event: 'renamed-output', file, output, message: `${path.basename(base)} is taken; writing ${path.basename(output)} (never overwriting)` });
-    const { job, created } = await queue.submit({ fingerprint, input: file, output, preset, device: this.opts.device, meta: { watchRoot: this.input, relDir, relPath: rel } });
+    const { job, created } = await queue.submit({ fingerprint, input: file, output, preset, device: this.opts.device, meta: { watchRoot: this.input, relDir, relPath: rel, ...(this.opts.reportsDir ? { reportsDir: path.resolve(this.opts.reportsDir) } : {}) } });
     if (created) this.log({ event: 'queued', file, job: job.id, output });
     else await this.alreadyKnown(file, job);
   }
@@ -191,8 +193,10 @@ export class WatchFolder {
     on('progress', (job: JobRecord, e: ProgressEvent) => {
       if (!mine(job)) return;
       const t = Date.now();
-      if (t - (this.lastProgressLog.get(job.id) ?? 0) < (this.opts.progressLogMs ?? 2000) && e.fraction < 1) return;
-      this.lastProgressLog.set(job.id, t);
+      const last = this.lastProgressLog.get(job.id) ?? 0;
+      // Log at most every progressLogMs, plus the end of the job once (-1 marks it logged).
+      if (last < 0 || (t - last < (this.opts.progressLogMs ?? 2000) && e.fraction < 1)) return;
+      this.lastProgressLog.set(job.id, e.fraction >= 1 ? -1 : t);
       this.log({ event: 'progress', file: job.input, job: job.id, stage: e.stage, fraction: Math.round(e.fraction * 1000) / 1000, fps: Math.round(e.fps * 10) / 10, eta: e.eta === null ? null : Math.round(e.eta * 10) / 10 });
     });
     on('warning', (job: JobRecord, message: string) => mine(job) && this.log({ event: 'warning', level: 'warn', file: job.input, job: job.id, message }));
