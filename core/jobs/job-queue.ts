@@ -51,7 +51,7 @@ export interface JobSubmitter extends EventEmitter<JobEvents> {
 export interface LocalQueueOptions {
   /** Jobs run at once in this process (default 1). */
   concurrency?: number;
-  /** How long a claim lasts without a heartbeat (default 30 s); heartbeats come every third of it. */
+  /** How long a claim lasts without a heartbeat (default 30 s); heartbeats come every third of it, at most 2 s apart. */
   leaseMs?: number;
   /** How often to look for due jobs (default 500 ms). */
   pollMs?: number;
@@ -225,7 +225,7 @@ export class LocalJobQueue extends EventEmitter<JobEvents> implements JobSubmitt
     const heartbeat = setInterval(() => {
       const ok = this.store.heartbeat(job.id, this.owner, this.leaseMs, last && { fraction: last.fraction, eta: last.eta });
       if (!ok) this.abort(entry, this.store.get(job.id)?.state === 'cancelled' ? 'cancelled' : 'lost-lease');
-    }, Math.max(50, Math.floor(this.leaseMs / 3)));
+    }, Math.max(50, Math.min(2000, Math.floor(this.leaseMs / 3)))); // often enough that a cancel from another process lands within ~2 s
     this.emit('started', job);
     try {
       const result = await this.runner(job, {
