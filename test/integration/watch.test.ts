@@ -33,6 +33,21 @@ const logOf = (out: string): Array<Record<string, unknown>> => (existsSync(path.
 const events = (out: string, event: string): Array<Record<string, unknown>> => logOf(out).filter((e) => e.event === event);
 const mediaOutputs = (out: string): string[] => tree(out).filter((f) => !f.startsWith('clearcut-reports') && f !== 'clearcut-watch.log');
 
+/** Processes (other than this one) whose command line mentions `needle`. */
+function processesMentioning(needle: string): number[] {
+  return readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e) && Number(e) !== process.pid)
+    .filter((e) => {
+      try {
+        const cmd = readFileSync(`/proc/${e}/cmdline`, 'utf8');
+        return cmd.includes(needle) && !cmd.includes('vitest');
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
 async function waitFor(cond: () => boolean, ms: number): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
@@ -103,16 +118,17 @@ describe('clearcut watch', () => {
   it('a growing file is queued once, only after it is complete; a renamed copy added later is not processed again', async () => {
     const { input, out, env, dir } = setup('watch-growing');
     let pid = 0;
-    const running = runCli(['watch', input, '--out', out, '--stable-ms', '150', '--done-dir', path.join(dir, 'done'), '--json'], { env, onSpawn: (p) => (pid = p) });
+    const running = runCli(['watch', input, '--out', out, '--stable-ms', '250', '--done-dir', path.join(dir, 'done'), '--json'], { env, onSpawn: (p) => (pid = p) });
     await waitFor(() => events(out, 'scanned').length === 1, 20_000);
     const bytes = readFileSync(clip(6, '320x240', 2));
     const target = path.join(input, 'slow.mp4');
     const parts = 6;
     for (let i = 0; i < parts; i++) {
+      // While it grows, nothing is queued (checked before each append, the file still incomplete).
+      expect(events(out, 'queued')).toHaveLength(0);
       appendFileSync(target, bytes.subarray(Math.floor((i * bytes.length) / parts), Math.floor(((i + 1) * bytes.length) / parts)));
-      await new Promise((r) => setTimeout(r, 200)); // a pause shorter than the 2 x 150 ms stability window
+      await new Promise((r) => setTimeout(r, 150)); // a pause well inside the 2 x 250 ms stability window
     }
-    expect(events(out, 'queued')).toHaveLength(0);
     await waitFor(() => events(out, 'done').length === 1, 30_000);
     // The same clip dropped again under another name (the first original is in done/ now).
     copyFileSync(clip(6, '320x240', 2), path.join(input, 'slow (copy).mp4'));
@@ -141,6 +157,8 @@ describe('clearcut watch', () => {
     await new Promise((r) => setTimeout(r, 400));
     process.kill(pid, 'SIGKILL');
     await first;
+    // Its ffmpeg children die with it (parent-death signal).
+    await waitFor(() => processesMentioning(out).length === 0, 5000);
     const doneBefore = events(out, 'done');
     expect(doneBefore).toHaveLength(1);
     // The killed job left at most a hidden partial, never a file under its final name.
