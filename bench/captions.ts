@@ -53,6 +53,10 @@ interface Run {
   wer: ReturnType<typeof corpusWer>;
   seconds: number;
   compute: number;
+  /** Process CPU seconds (all threads). */
+  cpu: number;
+  /** Real-time factor of each input. */
+  rtfs: number[];
   /** Cues of each transcription. */
   cues: CaptionCue[][];
 }
@@ -61,16 +65,23 @@ async function runSet(t: LongFormTranscriber, items: { pcm: Float32Array; refere
   const pairs: { reference: string; hypothesis: string }[] = [];
   let seconds = 0;
   let compute = 0;
+  let cpu = 0;
+  const rtfs: number[] = [];
   const cues: CaptionCue[][] = [];
   for (const it of items) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const tr: Transcript = await t.transcribe([it.pcm]);
-    compute += (performance.now() - t0) / 1000;
+    const dt = (performance.now() - t0) / 1000;
+    const dc = process.cpuUsage(c0);
+    compute += dt;
+    cpu += (dc.user + dc.system) / 1e6;
+    rtfs.push(dt / (it.pcm.length / SR));
     seconds += it.pcm.length / SR;
     pairs.push({ reference: it.reference, hypothesis: transcriptText(tr) });
     cues.push(layoutCaptions(transcriptWords(tr), BROADCAST_LAYOUT, tr.duration));
   }
-  return { wer: corpusWer(pairs), seconds, compute, cues };
+  return { wer: corpusWer(pairs), seconds, compute, cpu, rtfs, cues };
 }
 
 export async function benchCaptions(): Promise<string> {
@@ -84,9 +95,17 @@ export async function benchCaptions(): Promise<string> {
   const longPcm = concat([...utterances, ...utterances].flatMap((u) => [u.pcm, pause]));
   const longRef = [...utterances, ...utterances].map((u) => u.reference).join(' ');
 
+  const load = os.loadavg()[0]!;
+  // Cold start, as a one-shot CLI run pays it: Whisper session + vocabulary, then the first
+  // transcription (VAD session, first-call costs).
+  let t0 = performance.now();
   const t = await LongFormTranscriber.create({ threads: 2 });
+  const whisperLoad = (performance.now() - t0) / 1000;
   try {
-    await t.transcribe([utterances[0]!.pcm]); // warm-up: session and VAD load
+    t0 = performance.now();
+    await t.transcribe([utterances[0]!.pcm]);
+    const coldFirst = (performance.now() - t0) / 1000;
+    const coldSeconds = utterances[0]!.pcm.length / SR;
     const rows: [string, Run][] = [];
     rows.push(['per utterance, clean', await runSet(t, utterances)]);
     rows.push(['long form (57 s), clean', await runSet(t, [{ pcm: longPcm, reference: longRef }])]);
@@ -95,7 +114,10 @@ export async function benchCaptions(): Promise<string> {
 
     const onset: number[] = [];
     let matched = 0;
+    let aligned = 0;
     let refWords = 0;
+    let within = 0;
+    let withinExact = 0;
     for (let n = 1; n <= 4; n++) {
       const base = path.join(root, 'test', 'fixtures', 'speech', `timing-espeak-${n}`);
       const ref = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as { words: { text: string; start: number }[] };
@@ -103,11 +125,13 @@ export async function benchCaptions(): Promise<string> {
       const r = onsetErrors(ref.words, transcriptWords(tr));
       onset.push(...r.errors);
       matched += r.matched;
+      aligned += r.aligned;
       refWords += r.referenceWords;
+      within += Math.round(r.withinTolerance * r.referenceWords);
+      withinExact += Math.round(r.withinMatched * r.matched);
     }
     onset.sort((a, b) => a - b);
     const median = onset[Math.floor(onset.length / 2)] ?? NaN;
-    const within = onset.filter((e) => e <= 0.2).length / Math.max(1, onset.length);
 
     const allCues = rows.flatMap(([, r]) => r.cues.flat());
     // Each transcription is checked on its own (gaps between separate inputs are not real).
@@ -126,13 +150,17 @@ export async function benchCaptions(): Promise<string> {
       '',
       `Real speech: the ${IDS.length} LibriVox utterances of Debian pocketsphinx-testdata (${rows[0]![1].seconds.toFixed(1)} s, ${rows[0]![1].wer.referenceWords} words); noise: birds.ogg (gnome-shell-pomodoro-data) mixed at ${SNR_DB} dB SNR. WER with the Whisper-style normalisation of core/stages/captions/wer.ts. Full pipeline (streaming decode, Silero VAD windows, Whisper 2 beams with confidences, word timing). ${os.cpus().length} CPU cores (${os.cpus()[0]?.model ?? 'unknown'}).`,
       '',
-      '| input | WER | errors / words | audio | compute | real-time factor |',
-      '|---|---|---|---|---|---|',
-      ...rows.map(([name, r]) => `| ${name} | ${pct(r.wer.wer)} | ${r.wer.errors} / ${r.wer.referenceWords} | ${r.seconds.toFixed(1)} s | ${r.compute.toFixed(2)} s | ${(r.compute / r.seconds).toFixed(3)} |`),
+      `Real-time factor = wall-clock compute / audio duration, with the models already loaded (a warm process: the app, the job queue, a watch folder; model-pool.ts keeps them). The CPU column is process CPU time over both cores. Machine load average when the run started: ${load.toFixed(1)} (this machine is shared; the wall-clock numbers rise with it).`,
+      '',
+      '| input | WER | errors / words | audio | compute | CPU | real-time factor | per input (min-max) |',
+      '|---|---|---|---|---|---|---|---|',
+      ...rows.map(([name, r]) => `| ${name} | ${pct(r.wer.wer)} | ${r.wer.errors} / ${r.wer.referenceWords} | ${r.seconds.toFixed(1)} s | ${r.compute.toFixed(2)} s | ${r.cpu.toFixed(2)} s | ${(r.compute / r.seconds).toFixed(3)} | ${Math.min(...r.rtfs).toFixed(3)}-${Math.max(...r.rtfs).toFixed(3)} |`),
+      '',
+      `Cold start (a one-shot \`clearcut export\`): loading Whisper took ${whisperLoad.toFixed(2)} s and the first transcription (${coldSeconds.toFixed(1)} s utterance, with the VAD load) ${coldFirst.toFixed(2)} s: real-time factor ${((whisperLoad + coldFirst) / coldSeconds).toFixed(3)} for that utterance including model load, ${(coldFirst / coldSeconds).toFixed(3)} without.`,
       '',
       `Long-form WER minus per-utterance WER: ${((rows[1]![1].wer.wer - perUtt) * 100).toFixed(1)} points (target: at most +1). Real-time factor target: 0.15 or less.`,
       '',
-      `Word onsets on the synthetic fixtures (test/fixtures/speech/timing-espeak-*, espeak-ng words with known onsets): ${matched} of ${refWords} words recognised and matched; median onset error ${(median * 1000).toFixed(0)} ms; ${pct(within)} within 200 ms (target: 90 %).`,
+      `Word onsets on the synthetic fixtures (test/fixtures/speech/timing-espeak-*, espeak-ng words with known onsets): ${refWords} reference words, ${matched} recognised exactly, ${aligned - matched} replaced by another word in their place (timed by that word), ${refWords - aligned} left out (no time: counted as misses). ${within} of ${refWords} words (${pct(within / refWords)}) start within 200 ms of the truth (target: 90 %); exact matches only: ${withinExact} of ${matched} (${pct(withinExact / Math.max(1, matched))}); median onset error ${(median * 1000).toFixed(0)} ms over the ${aligned} timed words.`,
       '',
       `Layout: ${allCues.length - failing} of ${allCues.length} cues (${pct(allCues.length ? (allCues.length - failing) / allCues.length : 1)}) pass every rule (42 characters a line, 2 lines, 17 characters/s, 5/6-7 s, 2-frame gaps, no overlaps, no article cut from its noun)${byRule.size ? `; failures by rule: ${[...byRule].map(([k, n]) => `${k} ${n}`).join(', ')}` : ''}.`,
       '',

@@ -24,9 +24,10 @@ const BIRDS = path.join(ROOT, 'test', 'fixtures', 'audio', 'noise-birds-pomodoro
 
 // Measured: 0 errors in 21 words through the CLI (0 %); 2 words of margin.
 const WER_MAX = 0.1;
-// Measured on the four synthetic sentences: median 0.04 s, 88 % of matched words within 200 ms.
-const ONSET_MEDIAN_MAX = 0.1;
-const ONSET_WITHIN_MIN = 0.8;
+// Measured on the four synthetic sentences (59 words): 57 within 200 ms of the truth (96.6 %, a
+// word left out by the recogniser counts as a miss), median 9 ms. Margin: 4 words, and 40 ms.
+const ONSET_MEDIAN_MAX = 0.05;
+const ONSET_WITHIN_MIN = 0.9;
 
 /** 7 s of 320x240 video with the LibriVox utterance as its sound. */
 const speechClip = (): string =>
@@ -139,6 +140,8 @@ describe('word timing', () => {
 
   it('puts word onsets within 200 ms of the truth on speech with known word times', async () => {
     const errors: number[] = [];
+    let within = 0;
+    let words = 0;
     for (let n = 1; n <= 4; n++) {
       const base = path.join(SPEECH_DIR, `timing-espeak-${n}`);
       const ref = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as { words: { text: string; start: number }[] };
@@ -146,13 +149,14 @@ describe('word timing', () => {
       const r = onsetErrors(ref.words, transcript.segments.flatMap((s) => s.words));
       expect(r.matched / r.referenceWords).toBeGreaterThan(0.6);
       errors.push(...r.errors);
+      within += r.withinTolerance * r.referenceWords;
+      words += r.referenceWords;
     }
     errors.sort((a, b) => a - b);
     const median = errors[Math.floor(errors.length / 2)]!;
-    const within = errors.filter((e) => e <= 0.2).length / errors.length;
-    console.info(`word onsets: ${errors.length} matched, median ${(median * 1000).toFixed(0)} ms, ${(within * 100).toFixed(0)} % within 200 ms`);
+    console.info(`word onsets: ${errors.length} of ${words} words timed, median ${(median * 1000).toFixed(0)} ms, ${((within / words) * 100).toFixed(1)} % of all words within 200 ms`);
     expect(median).toBeLessThanOrEqual(ONSET_MEDIAN_MAX);
-    expect(within).toBeGreaterThanOrEqual(ONSET_WITHIN_MIN);
+    expect(within / words).toBeGreaterThanOrEqual(ONSET_WITHIN_MIN);
   });
 
   it('stitches a long input from windows of at most 30 s without losing words', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BROADCAST_LAYOUT, checkCaptionLayout, layoutCaptions, VERTICAL_LAYOUT, type CaptionCue } from './layout.js';
+import { BROADCAST_LAYOUT, checkCaptionLayout, layoutCaptions, timeCues, VERTICAL_LAYOUT, type CaptionCue } from './layout.js';
 import type { TranscriptWord } from './transcript.js';
 
 /** Words at a speaking rate (seconds per character), with a pause after sentence ends. */
@@ -83,4 +83,24 @@ describe('checkCaptionLayout', () => {
     expect(rules).toEqual(expect.arrayContaining(['0:min-duration', '0:gap', '1:line-length', '1:line-count', '1:max-duration', '1:overlap', '2:article-break', '2:gap', '4:reading-speed']));
     expect(rules).not.toContain('3:article-break');
   });
+
+  it('takes reading time from the cue before when the input ends right after the last cue', () => {
+    // The second cue needs 1.71 s and the input ends 1.76 s after its first word; the first cue's
+    // last word runs up to it, so the first cue ends early enough for the 2-frame gap.
+    const cues = timeCues(
+      [
+        { start: 2.0, end: 4.29, lines: ['He might have been made still'], words: [] },
+        { start: 4.29, end: 5.77, lines: ['more respectable than he was.'], words: [] },
+      ],
+      BROADCAST_LAYOUT,
+      6.05,
+    );
+    expect(checkCaptionLayout(cues)).toEqual([]);
+    expect(cues[1]!.start).toBe(4.29);
+    // With no slack in the first cue, the second one starts late (never before its first word).
+    const tight = timeCues([{ ...cues[0]!, start: 2.6 }, { start: 4.29, end: 5.77, lines: cues[1]!.lines, words: [] }], BROADCAST_LAYOUT, 6.2);
+    expect(checkCaptionLayout(tight)).toEqual([]);
+    expect(tight[1]!.start).toBeGreaterThan(4.29);
+  });
 });
+

@@ -168,7 +168,8 @@ export function timeCues(cues: CaptionCue[], s: CaptionLayoutSettings, duration?
     let start = Math.max(c.start, prevEnd + gap, 0);
     const nextWordStart = cues[k + 1]?.start ?? Infinity;
     const limit = Math.min(duration ?? Infinity, nextWordStart - gap);
-    let end = Math.max(c.end, start + needed);
+    // The last word may run up to the next cue's first word: end early enough to leave the gap.
+    let end = Math.max(Math.min(c.end, limit), start + needed);
     // Linger after the last word when the next cue is far away, within the reading-speed ceiling.
     end = Math.max(end, Math.min(c.end + s.linger, limit));
     end = Math.min(end, start + s.maxDuration);
@@ -179,6 +180,17 @@ export function timeCues(cues: CaptionCue[], s: CaptionLayoutSettings, duration?
     start = round3(start);
     end = round3(end);
     if (end - start < needed - 1e-9 && end < (duration ?? Infinity)) end = round3(end + 0.001);
+    // Too short because the previous cue holds the screen: take its slack (it keeps its own
+    // reading time), and start no earlier than the first word.
+    const prev = out[k - 1];
+    if (prev && end - start < needed - 1e-9 && start > c.start) {
+      const prevNeeded = Math.min(s.maxDuration, Math.max(s.minDuration, prev.lines.join(' ').length / s.maxCharsPerSecond));
+      const shift = Math.min(needed - (end - start), start - Math.max(c.start, 0), prev.end - (prev.start + prevNeeded));
+      if (shift > 0) {
+        prev.end = round3(prev.end - shift);
+        start = round3(prev.end + gap);
+      }
+    }
     out.push({ ...c, start, end });
     prevEnd = end;
   }

@@ -18,10 +18,10 @@
 import { throwIfAborted } from '../../common/errors.js';
 import { readPcm } from '../../media/pcm.js';
 import type { MediaInfo } from '../../media/media-info.js';
-import { modelPath } from '../../models/registry.js';
 import type { Device } from '../../models/session.js';
 import { DEFAULT_VAD, regionsFromProbabilities, type SpeechRegion, type VadSettings } from '../../speech/voice-activity.js';
 import type { Transcript, TranscriptSegment, TranscriptWord } from './transcript.js';
+import { acquireWhisper, WHISPER_MODEL } from './model-pool.js';
 import { StreamingVad, VAD_CHUNK } from './vad-stream.js';
 import { normalizeText } from './wer.js';
 import { WhisperRecognizer, WHISPER_MAX_WINDOW_SECONDS, type WindowTranscript } from './whisper-recognizer.js';
@@ -30,7 +30,7 @@ import { energyEnvelope, timeWords, type EnergyEnvelope } from './word-timing.js
 
 const SR = 16000;
 const STEP = VAD_CHUNK / SR;
-export const WHISPER_MODEL = 'whisper-tiny-en';
+export { WHISPER_MODEL };
 
 export interface LongFormSettings {
   /** Longest window fed to Whisper, seconds (<= 30). */
@@ -59,25 +59,55 @@ export interface TranscribeOptions {
   settings?: Partial<LongFormSettings>;
 }
 
-/** Owns a Whisper session and a tokenizer; transcribes any number of inputs, one at a time. */
+const tokenizers = new Map<string, Promise<WhisperTokenizer>>();
+
+/** The vocabulary is read once per process (it is small and never changes while running). */
+function tokenizerFor(vocabPath: string): Promise<WhisperTokenizer> {
+  let t = tokenizers.get(vocabPath);
+  if (!t) {
+    t = WhisperTokenizer.fromFile(vocabPath);
+    tokenizers.set(vocabPath, t);
+    t.catch(() => tokenizers.delete(vocabPath));
+  }
+  return t;
+}
+
+/**
+ * Transcribes any number of inputs, one at a time, with the process's shared Whisper session
+ * (model-pool.ts: loaded once, kept while in use and a while after) or a given recogniser.
+ */
 export class LongFormTranscriber {
   private constructor(
     readonly recognizer: WhisperRecognizer,
     private readonly tok: WhisperTokenizer,
     private readonly device: Device,
-    private readonly ownsRecognizer: boolean,
+    private releaseRecognizer: () => Promise<void>,
   ) {}
 
-  /** Load Whisper tiny.en from the model registry (preparing it if needed), or wrap a given recogniser. */
+  /** Take the shared Whisper tiny.en (preparing and loading it if needed), or wrap a given recogniser. */
   static async create(opts: { device?: Device; recognizer?: WhisperRecognizer; threads?: number } = {}): Promise<LongFormTranscriber> {
-    const rec = opts.recognizer ?? new WhisperRecognizer(await modelPath(WHISPER_MODEL), { graphOptimizationLevel: 'all', intraOpNumThreads: opts.threads ?? 2 });
-    await rec.load();
-    const tok = await WhisperTokenizer.fromFile(rec.vocabPath);
-    return new LongFormTranscriber(rec, tok, opts.device ?? 'cpu', !opts.recognizer);
+    let rec = opts.recognizer;
+    let release = async (): Promise<void> => {};
+    if (!rec) {
+      const held = await acquireWhisper(opts.threads ?? 2);
+      rec = held.recognizer;
+      release = async () => held.release();
+    }
+    try {
+      await rec.load();
+      const tok = await tokenizerFor(rec.vocabPath);
+      return new LongFormTranscriber(rec, tok, opts.device ?? 'cpu', release);
+    } catch (e) {
+      await release();
+      throw e;
+    }
   }
 
+  /** Hand the shared recogniser back (a given one is left to its owner). */
   async dispose(): Promise<void> {
-    if (this.ownsRecognizer) await this.recognizer.dispose();
+    const release = this.releaseRecognizer;
+    this.releaseRecognizer = async () => {};
+    await release();
   }
 
   /** Transcribe a media file's audio stream (first one unless given). */

@@ -2,11 +2,13 @@
  * Silero VAD v5 over a stream: feed 16 kHz mono samples in any chunk sizes, get one speech
  * probability per 512-sample (32 ms) chunk, with the model's recurrent state and 64-sample
  * context carried across calls, so an hour of audio costs the memory of one chunk.
- * (core/speech/voice-activity.ts does the same for a whole array at once.)
+ * (core/speech/voice-activity.ts does the same for a whole array at once.) The session is the
+ * process's shared one (model-pool.ts): only the state belongs to this stream.
  */
 import * as ort from 'onnxruntime-node';
 import { throwIfAborted } from '../../common/errors.js';
-import { createModelSession, type Device } from '../../models/session.js';
+import type { Device } from '../../models/session.js';
+import { acquireVadSession } from './model-pool.js';
 
 export const VAD_CHUNK = 512;
 const CONTEXT = 64;
@@ -17,11 +19,14 @@ export class StreamingVad {
   private readonly context = new Float32Array(CONTEXT);
   private pending = new Float32Array(0);
 
-  private constructor(private readonly session: ort.InferenceSession) {}
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly releaseSession: () => void,
+  ) {}
 
   static async create(opts: { device?: Device } = {}): Promise<StreamingVad> {
-    const { session } = await createModelSession('silero-vad', { device: opts.device, intraOpThreads: 1 });
-    return new StreamingVad(session);
+    const { session, release } = await acquireVadSession(opts.device);
+    return new StreamingVad(session, release);
   }
 
   /** Probabilities for every whole 512-sample chunk completed by `samples`. */
@@ -56,7 +61,8 @@ export class StreamingVad {
     return (out.output.data as Float32Array)[0]!;
   }
 
+  /** Hand the shared session back (it stays loaded for the next stream a while). */
   async dispose(): Promise<void> {
-    await this.session.release();
+    this.releaseSession();
   }
 }

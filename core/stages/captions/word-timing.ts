@@ -1,12 +1,16 @@
 /**
  * Word times inside a Whisper segment. The recogniser only gives segment times (0.02 s grid,
- * often a few hundred ms loose), so each word's onset is estimated from the audio itself:
+ * often a few hundred ms loose), so each word's onset is found in the audio itself:
  *  1. the segment is tightened to its voiced span (frames whose energy is well above the local
- *     noise floor);
- *  2. pauses inside it (unvoiced runs of 70 ms or more) are word boundaries waiting for a word:
- *     each pause snaps the word boundary whose length-weighted estimate lies nearest to it;
- *  3. between those anchors, words share the voiced time in proportion to their length in
- *     characters (a proxy for their number of phones), pauses excluded.
+ *     noise floor); unvoiced runs of 70 ms or more inside it are pauses;
+ *  2. energy onsets are found: the end of each dip in the envelope (a pause, a gap between words,
+ *     a stop closure, a syllable boundary), scored by its depth in dB;
+ *  3. the word boundaries are placed by dynamic programming (a segmental alignment): each word's
+ *     voiced duration should be near its share of the voiced time in proportion to its length
+ *     (log-normal cost), a boundary that lands on an onset earns a reward growing with the dip's
+ *     depth, and a pause inside a word costs. With no dips in the audio this is the plain
+ *     length-weighted split; with clear gaps the boundaries lock onto them, and an error in one
+ *     word's length estimate does not push every later word off.
  * Pure functions over an energy envelope, so they are tested without a model.
  */
 
@@ -40,15 +44,27 @@ export interface TimedSpan {
 }
 
 export interface WordTimingSettings {
-  /** Shortest unvoiced run taken as a pause between words, seconds. */
+  /** Shortest unvoiced run taken as a pause, seconds. */
   minPause: number;
-  /** How far (seconds) a boundary estimate may move to reach a pause. */
-  snapDistance: number;
   /** Voiced = above the noise floor by this share of the floor-to-peak range (0..1). */
   voicedRatio: number;
+  /** Spread of a word's voiced duration around its length-based estimate (sd of the log ratio). */
+  durationSpread: number;
+  /** Reward, in units of the duration cost, for a boundary on an onset of full depth. */
+  onsetReward: number;
+  /** Dip depth (dB) that earns the full reward; shallower dips earn a share of it. */
+  fullDepth: number;
+  /** Dips shallower than this (dB) are not onsets. */
+  minDepth: number;
+  /** Cost of 100 ms of pause inside one word. */
+  pauseCost: number;
+  /** Resolution of the boundary search, seconds. */
+  gridStep: number;
+  /** A boundary is searched within this much voiced time of its length-based estimate: max(seconds, share of the segment). */
+  searchBand: [number, number];
 }
 
-export const DEFAULT_WORD_TIMING: WordTimingSettings = { minPause: 0.07, snapDistance: 0.45, voicedRatio: 0.3 };
+export const DEFAULT_WORD_TIMING: WordTimingSettings = { minPause: 0.07, voicedRatio: 0.3, durationSpread: 0.5, onsetReward: 2, fullDepth: 20, minDepth: 3, pauseCost: 1, gridStep: 0.02, searchBand: [2, 0.25] };
 
 /** Relative length of a word when spoken: letters and digits, plus a little for the transition. */
 export function wordWeight(text: string): number {
@@ -80,6 +96,49 @@ function voicing(env: EnergyEnvelope, from: number, to: number, s: WordTimingSet
   return { times, voiced };
 }
 
+export interface EnergyOnset {
+  /** Seconds: where the energy starts rising again after the dip. */
+  time: number;
+  /** How far the dip falls below the lower of the peaks on either side (within 120 ms), dB. */
+  depth: number;
+}
+
+/**
+ * Onsets in [from, to]: the end of every dip in the envelope (after its last, lowest frame),
+ * at least `minDepth` dB deep, the deepest kept where two lie within 60 ms. Digital silence counts as 40 dB below the
+ * quietest 10 % of the envelope, so a pause is a deep dip but not an infinitely deep one.
+ */
+export function energyOnsets(env: EnergyEnvelope, from: number, to: number, minDepth = DEFAULT_WORD_TIMING.minDepth): EnergyOnset[] {
+  const n = env.db.length;
+  const floor = percentile(env.db, 0.1);
+  const e = (f: number) => Math.max(env.db[Math.min(n - 1, Math.max(0, f))]!, floor - 40);
+  const reach = Math.round(0.12 / env.hop);
+  const f0 = Math.max(1, Math.ceil((from - env.start) / env.hop));
+  const f1 = Math.min(n - 2, Math.floor((to - env.start) / env.hop));
+  const found: EnergyOnset[] = [];
+  for (let f = f0; f <= f1; f++) {
+    const v = e(f);
+    if (!(v <= e(f - 1) && v < e(f + 1))) continue;
+    // The left peak is looked for before the flat floor of the dip (a pause may be long).
+    let g = f;
+    while (g > 0 && e(g - 1) <= v + 1) g--;
+    let left = v;
+    let right = v;
+    for (let k = 1; k <= reach; k++) {
+      left = Math.max(left, e(g - k));
+      right = Math.max(right, e(f + k));
+    }
+    const depth = Math.min(left, right) - v;
+    if (depth < minDepth) continue;
+    const time = env.start + (f + 1) * env.hop;
+    const prev = found.at(-1);
+    if (prev && time - prev.time < 0.06) {
+      if (depth > prev.depth) found[found.length - 1] = { time, depth };
+    } else found.push({ time, depth });
+  }
+  return found;
+}
+
 /**
  * Word spans for one segment. `segment` is where the recogniser put the words (absolute
  * seconds); `limit` is how far the voiced span may be searched beyond it (neighbour segments).
@@ -95,7 +154,9 @@ export function timeWords(words: string[], segment: TimedSpan, env: EnergyEnvelo
   if (first < 0) return splitByWeight(weights, segment.start, segment.end);
   const hop = env.hop;
   const vStart = Math.max(times[first]! - hop / 2, limit.start);
-  const vEnd = Math.min(times[last]! + hop / 2, limit.end);
+  const vEnd = Math.max(vStart, Math.min(times[last]! + hop / 2, limit.end));
+  const n = words.length;
+  if (n === 1) return [{ start: vStart, end: vEnd }];
   // Pauses strictly inside the voiced span.
   const pauses: TimedSpan[] = [];
   for (let i = first; i <= last; ) {
@@ -109,72 +170,81 @@ export function timeWords(words: string[], segment: TimedSpan, env: EnergyEnvelo
     if (p.end - p.start >= s.minPause - 1e-9) pauses.push(p);
     i = j;
   }
-  const voicedTime = (a: number, b: number): number => {
-    let t = Math.max(0, b - a);
-    for (const p of pauses) t -= Math.max(0, Math.min(b, p.end) - Math.max(a, p.start));
-    return t;
+  // The grid: candidate boundary times every gridStep; voiced time before each.
+  const P = Math.max(n, Math.round((vEnd - vStart) / s.gridStep));
+  const step = (vEnd - vStart) / P;
+  const at = (p: number) => vStart + p * step;
+  const pausedBefore = (t: number) => pauses.reduce((a, q) => a + Math.max(0, Math.min(t, q.end) - q.start), 0);
+  const V = Float64Array.from({ length: P + 1 }, (_, p) => at(p) - vStart - pausedBefore(at(p)));
+  const reward = new Float64Array(P + 1);
+  for (const o of energyOnsets(env, vStart + hop, vEnd - hop, s.minDepth)) {
+    const p = Math.round((o.time - vStart) / step);
+    if (p > 0 && p < P) reward[p] = Math.max(reward[p]!, s.onsetReward * Math.min(1, o.depth / s.fullDepth));
+  }
+  // Pause time inside (q, p), not counting pauses at either edge (they separate words), from
+  // prefix sums: firstAfter[q] = first pause starting after at(q) + hop, lastBefore[p] = last
+  // pause ending before at(p) - hop.
+  const pauseSum = [0];
+  for (const x of pauses) pauseSum.push(pauseSum.at(-1)! + x.end - x.start);
+  const firstAfter = new Int32Array(P + 1);
+  const lastBefore = new Int32Array(P + 1);
+  for (let p = 0, a = 0, b = 0; p <= P; p++) {
+    while (a < pauses.length && pauses[a]!.start <= at(p) + hop) a++;
+    while (b < pauses.length && pauses[b]!.end < at(p) - hop) b++;
+    firstAfter[p] = a;
+    lastBefore[p] = b; // exclusive
+  }
+  const innerPause = (q: number, p: number): number => (lastBefore[p]! > firstAfter[q]! ? pauseSum[lastBefore[p]!]! - pauseSum[firstAfter[q]!]! : 0);
+  const totalW = weights.reduce((a, b) => a + b, 0);
+  const mu = weights.map((w) => Math.max(0.03, (V[P]! * w) / totalW));
+  const minDur = Math.min(0.03, V[P]! / n / 2);
+  const wordCost = (k: number, q: number, p: number): number => {
+    const d = V[p]! - V[q]!;
+    if (d < minDur) return Infinity;
+    const r = Math.log(d / mu[k]!) / s.durationSpread;
+    return 0.5 * r * r + (s.pauseCost * innerPause(q, p)) / 0.1;
   };
-  // Map a share of the voiced time in [a, b] back to a clock time.
-  const atVoicedShare = (a: number, b: number, share: number): number => {
-    let want = share * voicedTime(a, b);
-    let t = a;
-    for (const p of pauses) {
-      if (p.end <= a || p.start >= b) continue;
-      const seg = Math.max(0, p.start - t);
-      if (want <= seg) return t + want;
-      want -= seg;
-      t = Math.max(t, p.end);
-    }
-    return Math.min(b, t + want);
-  };
-
-  // boundary k (1..n-1) = onset of word k. Anchors: index -> [end of word k-1, onset of word k].
-  const n = words.length;
-  const anchors = new Map<number, TimedSpan>();
-  anchors.set(0, { start: vStart, end: vStart });
-  anchors.set(n, { start: vEnd, end: vEnd });
-  const cum = [0];
-  for (const w of weights) cum.push(cum[cum.length - 1]! + w);
-  // Longest pauses first: each claims the nearest free boundary between its anchored neighbours.
-  for (const p of [...pauses].sort((a, b) => b.end - b.start - (a.end - a.start))) {
-    let lo = 0;
-    let hi = n;
-    for (const k of anchors.keys()) {
-      if (anchors.get(k)!.end <= p.start && k > lo) lo = k;
-      if (anchors.get(k)!.start >= p.end && k < hi) hi = k;
-    }
-    if (hi - lo < 2) continue;
-    const a = anchors.get(lo)!.end;
-    const b = anchors.get(hi)!.start;
-    let best = -1;
-    let bestDist = Infinity;
-    for (let k = lo + 1; k < hi; k++) {
-      const est = atVoicedShare(a, b, (cum[k]! - cum[lo]!) / (cum[hi]! - cum[lo]!));
-      const d = est < p.start ? p.start - est : est > p.end ? est - p.end : 0;
-      if (d < bestDist) {
-        bestDist = d;
-        best = k;
+  // cost[k][p]: best cost of words 0..k-1 with word k starting at p; from[k][p]: word k-1's start.
+  const band = Math.max(s.searchBand[0], s.searchBand[1] * V[P]!);
+  const cost: Float64Array[] = [Float64Array.from({ length: P + 1 }, (_, p) => (p === 0 ? 0 : Infinity))];
+  const from: Int32Array[] = [new Int32Array(P + 1)];
+  for (let k = 1, lo = 0, cumW = 0; k <= n; k++) {
+    const c = new Float64Array(P + 1).fill(Infinity);
+    const b = new Int32Array(P + 1).fill(-1);
+    const prev = cost[k - 1]!;
+    const maxD = mu[k - 1]! * Math.exp(3 * s.durationSpread); // beyond 3 sd: never chosen
+    cumW += weights[k - 1]!;
+    const expected = (V[P]! * cumW) / totalW;
+    while (lo < P && V[lo]! < expected - band) lo++;
+    const pFrom = k === n ? P : Math.max(k, lo);
+    for (let p = pFrom; p <= (k === n ? P : P - (n - k)) && V[p]! <= expected + band; p++) {
+      for (let q = p - 1; q >= k - 1; q--) {
+        if (V[p]! - V[q]! > maxD) break;
+        if (prev[q] === Infinity) continue;
+        const v = prev[q]! + wordCost(k - 1, q, p) - (k < n ? reward[p]! : 0);
+        if (v < c[p]!) {
+          c[p] = v;
+          b[p] = q;
+        }
       }
     }
-    if (best > 0 && bestDist <= s.snapDistance) anchors.set(best, { start: p.start, end: p.end });
+    cost.push(c);
+    from.push(b);
   }
-  const keys = [...anchors.keys()].sort((x, y) => x - y);
-  const out: TimedSpan[] = new Array(n);
-  for (let i = 0; i + 1 < keys.length; i++) {
-    const lo = keys[i]!;
-    const hi = keys[i + 1]!;
-    const a = anchors.get(lo)!.end;
-    const b = Math.max(a, anchors.get(hi)!.start);
-    let prev = a;
-    for (let k = lo; k < hi; k++) {
-      const end = k + 1 === hi ? b : atVoicedShare(a, b, (cum[k + 1]! - cum[lo]!) / (cum[hi]! - cum[lo]!));
-      out[k] = { start: prev, end: Math.max(prev, end) };
-      prev = end;
+  if (cost[n]![P] === Infinity) return splitByWeight(weights, vStart, vEnd);
+  const bounds = new Array<number>(n + 1);
+  bounds[n] = P;
+  for (let k = n; k > 0; k--) bounds[k - 1] = from[k]![bounds[k]!]!;
+  const out: TimedSpan[] = [];
+  for (let k = 0; k < n; k++) {
+    let start = at(bounds[k]!);
+    let end = at(bounds[k + 1]!);
+    // A word starting inside a pause starts at its end; one ending after a pause ends at its start.
+    for (const x of pauses) {
+      if (start >= x.start - 1e-9 && start < x.end) start = x.end;
+      if (end > x.start && end <= x.end + hop + 1e-9) end = x.start;
     }
-  }
-  // A word that starts inside a pause (boundary not anchored) starts at the pause's end.
-  for (const w of out) {
-    for (const p of pauses) if (w.start > p.start && w.start < p.end) w.start = Math.min(p.end, w.end);
+    out.push({ start, end: Math.max(start, end) });
   }
   return out;
 }
