@@ -1,33 +1,81 @@
+/** The editor: library | preview | enhance, with captions and the queue below. */
 import { useEffect, useState } from 'react';
-import type { EngineInfo } from '../../../electron/common/api';
 import { engine } from '../api/engine';
+import { CaptionsEditor } from '../features/captions/captions-editor';
+import { EnhancePanel } from '../features/enhance/enhance-panel';
+import { LibraryPanel } from '../features/library/library-panel';
+import { OpenDialog } from '../features/library/open-dialog';
+import { selectedClip } from '../features/library/library-slice';
+import { PreviewPanel } from '../features/preview/preview-panel';
+import { QueuePanel } from '../features/queue/queue-panel';
+import { SettingsDialog } from '../features/settings/settings-dialog';
+import { useApp } from '../stores/store';
+import { handleShortcut } from './shortcuts';
 
-/** Start screen: what the engine on this machine can do. The editor and timeline come with issue 7. */
 export function App() {
-  const [info, setInfo] = useState<EngineInfo | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const info = useApp((s) => s.engineInfo);
+  const engineError = useApp((s) => s.engineError);
+  const settingsOpen = useApp((s) => s.settingsOpen);
+  const clip = useApp(selectedClip);
+  const running = useApp((s) => s.jobs.filter((j) => j.status === 'running' || j.status === 'queued').length);
+  const [tab, setTab] = useState<'captions' | 'queue'>('captions');
+  const [opening, setOpening] = useState(false);
+  const { loadEngineInfo, applyJobEvent, exportSelected, setSettingsOpen, addClips } = useApp.getState();
+
   useEffect(() => {
-    const api = engine();
-    if (!api) {
-      setError('No engine connected. Start the desktop app, or open the address `clearcut serve` prints.');
-      return;
-    }
-    api.info().then(setInfo, (e: Error) => setError(e.message));
+    void loadEngineInfo();
+    return engine().onJobEvent(applyJobEvent);
   }, []);
+
+  useEffect(() => {
+    const openClips = () => (useApp.getState().engineInfo?.shell === 'electron' ? void engine().pickClips().then(addClips) : setOpening(true));
+    const onKey = (e: KeyboardEvent) => {
+      if (handleShortcut(e, { openClips })) e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const exportNow = () => {
+    void exportSelected();
+    setTab('queue');
+  };
+
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', background: '#111318', color: '#e8eaf0', minHeight: '100vh', padding: 32 }}>
-      <h1 style={{ fontWeight: 600, margin: 0 }}>Clearcut</h1>
-      <p style={{ color: '#9aa3b2' }}>Works offline: nothing leaves this computer.</p>
-      {error && <p role="alert">{error}</p>}
-      {info && (
-        <ul>
-          {info.capabilities.map((c) => (
-            <li key={c.id}>
-              {c.description}: {c.available ? 'ready' : 'coming soon'}
-            </li>
-          ))}
-        </ul>
-      )}
-    </main>
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">
+          <span className="logo" aria-hidden>◐</span> Clearcut
+        </div>
+        <span className="badge" title="Clearcut needs no network: clips, models and results stay on this computer.">● Offline · nothing is uploaded</span>
+        <span className="spacer" />
+        {engineError && <span className="error small">Engine not reachable: {engineError}</span>}
+        {info && <span className="muted small">ffmpeg {info.ffmpegVersion} · {info.devices.join(', ')}</span>}
+        <button className="ghost" onClick={() => setSettingsOpen(true)} title="Settings (Ctrl+,)">Settings</button>
+        <button className="primary" data-action="export" disabled={!clip?.info} onClick={exportNow} title="Export the selected clip (Ctrl+E)">
+          Export
+        </button>
+      </header>
+      <aside className="left">
+        <LibraryPanel />
+      </aside>
+      <main className="center">
+        <PreviewPanel />
+      </main>
+      <aside className="right">
+        <EnhancePanel />
+      </aside>
+      <section className="bottom">
+        <div className="tabs" role="tablist">
+          <button role="tab" aria-selected={tab === 'captions'} onClick={() => setTab('captions')}>Captions</button>
+          <button role="tab" aria-selected={tab === 'queue'} onClick={() => setTab('queue')}>
+            Queue {running > 0 && <span className="count">{running}</span>}
+          </button>
+        </div>
+        <div className="tab-body">{tab === 'captions' ? <CaptionsEditor /> : <QueuePanel />}</div>
+      </section>
+      {settingsOpen && <SettingsDialog />}
+      {opening && <OpenDialog onClose={() => setOpening(false)} />}
+    </div>
   );
 }

@@ -1,0 +1,62 @@
+/** Enhancement panel: a toggle and strength per stage; stages not in this engine yet say so. */
+import { useState } from 'react';
+import { useApp } from '../../stores/store';
+import { BUILTIN_PRESETS, STAGES } from './presets';
+
+export function EnhancePanel() {
+  const stages = useApp((s) => s.stages);
+  const preset = useApp((s) => s.preset);
+  const saved = useApp((s) => s.savedPresets);
+  const info = useApp((s) => s.engineInfo);
+  const { toggleStage, setStrength, applyPreset, savePreset, isAvailable } = useApp.getState();
+  const [naming, setNaming] = useState(false);
+  const [name, setName] = useState('');
+  return (
+    <section className="panel enhance" aria-label="Enhance">
+      <header className="panel-head">
+        <h2>Enhance</h2>
+        <select aria-label="Preset" value={preset} onChange={(e) => applyPreset(e.target.value)}>
+          {preset === 'Custom' && <option value="Custom">Custom</option>}
+          {[...Object.keys(BUILTIN_PRESETS), ...Object.keys(saved)].map((p) => <option key={p}>{p}</option>)}
+        </select>
+      </header>
+      <ul className="stages">
+        {STAGES.map((st) => {
+          const available = !!info && isAvailable(st.id);
+          const value = stages[st.id];
+          return (
+            <li key={st.id} className={`stage ${available ? '' : 'unavailable'} ${value.on ? 'on' : ''}`}>
+              <label className="stage-toggle">
+                <input type="checkbox" role="switch" data-stage={st.id} checked={value.on && available} disabled={!available} onChange={() => toggleStage(st.id)} />
+                <span className="stage-label">{st.label}</span>
+                {!available && <span className="tag soon">coming soon</span>}
+              </label>
+              <div className="muted small">{st.hint}</div>
+              {st.hasStrength && available && (
+                <div className="slider-row">
+                  <input type="range" min={0} max={1} step={0.05} value={value.strength} aria-label={`${st.label} strength`} disabled={!value.on} onChange={(e) => setStrength(st.id, Number(e.target.value))} />
+                  <span className="value">{Math.round(value.strength * 100)}%</span>
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {naming ? (
+        <form
+          className="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (name.trim()) savePreset(name.trim());
+            setNaming(false);
+          }}
+        >
+          <input autoFocus aria-label="Preset name" placeholder="Preset name" value={name} onChange={(e) => setName(e.target.value)} />
+          <button type="submit">Save</button>
+        </form>
+      ) : (
+        <button className="ghost small" onClick={() => setNaming(true)}>Save as preset…</button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,83 @@
+/** Enhancement choices: which stages run and how strongly; presets built in and saved by the user. */
+import type { EngineInfo } from '../../../../electron/common/api';
+import { engine } from '../../api/engine';
+import { errorText, type Slice } from '../../stores/slice';
+import { BUILTIN_PRESETS, NO_STAGES, type StageChoices, type StageId } from './presets';
+
+const SAVED_KEY = 'clearcut-presets';
+
+export interface EnhanceState {
+  stages: StageChoices;
+  preset: string;
+  savedPresets: Record<string, StageChoices>;
+  engineInfo?: EngineInfo;
+  engineError?: string;
+}
+
+export interface EnhanceSlice extends EnhanceState {
+  loadEngineInfo(): Promise<void>;
+  toggleStage(id: StageId, on?: boolean): void;
+  setStrength(id: StageId, strength: number): void;
+  applyPreset(name: string): void;
+  savePreset(name: string): void;
+  isAvailable(id: StageId): boolean;
+}
+
+const readSaved = (): Record<string, StageChoices> => {
+  try {
+    return JSON.parse(localStorage.getItem(SAVED_KEY) ?? '{}') as Record<string, StageChoices>;
+  } catch {
+    return {};
+  }
+};
+
+export const initialEnhance: EnhanceState = { stages: NO_STAGES, preset: 'Custom', savedPresets: {}, engineInfo: undefined, engineError: undefined };
+
+const CAPABILITY: Record<StageId, string> = { stabilize: 'stabilize', denoiseVideo: 'denoise-video', denoiseAudio: 'denoise-audio', loudnorm: 'loudnorm', captions: 'captions' };
+
+export const createEnhanceSlice: Slice<EnhanceSlice> = (set, get) => ({
+  ...initialEnhance,
+  savedPresets: typeof localStorage === 'undefined' ? {} : readSaved(),
+  async loadEngineInfo() {
+    try {
+      const engineInfo = await engine().info();
+      set({ engineInfo, engineError: undefined });
+      if (get().preset === 'Custom' && !Object.values(get().stages).some((s) => s.on)) get().applyPreset('Default');
+    } catch (e) {
+      set({ engineError: errorText(e) });
+    }
+  },
+  isAvailable(id) {
+    return !!get().engineInfo?.capabilities.find((c) => c.id === CAPABILITY[id])?.available;
+  },
+  toggleStage(id, on) {
+    if (!get().isAvailable(id)) return;
+    set((s) => ({ preset: 'Custom', stages: { ...s.stages, [id]: { ...s.stages[id], on: on ?? !s.stages[id].on } } }));
+  },
+  setStrength(id, strength) {
+    set((s) => ({ preset: 'Custom', stages: { ...s.stages, [id]: { on: get().isAvailable(id), strength: Math.min(1, Math.max(0, strength)) } } }));
+  },
+  applyPreset(name) {
+    const p = BUILTIN_PRESETS[name] ?? get().savedPresets[name];
+    if (!p) return;
+    // Stages this engine does not have yet stay off, whatever the preset says.
+    const stages = structuredClone(p);
+    for (const id of Object.keys(stages) as StageId[]) stages[id].on = stages[id].on && get().isAvailable(id);
+    set({ stages, preset: name });
+  },
+  savePreset(name) {
+    const savedPresets = { ...get().savedPresets, [name]: structuredClone(get().stages) };
+    localStorage.setItem(SAVED_KEY, JSON.stringify(savedPresets));
+    set({ savedPresets, preset: name });
+  },
+});
+
+/** The stage fields of an export or preview request for the current choices. */
+export function stageRequest(stages: StageChoices): { stabilize?: number; denoiseVideo?: number; denoiseAudio?: number; loudnorm?: boolean } {
+  return {
+    ...(stages.stabilize.on ? { stabilize: stages.stabilize.strength } : {}),
+    ...(stages.denoiseVideo.on ? { denoiseVideo: stages.denoiseVideo.strength } : {}),
+    ...(stages.denoiseAudio.on ? { denoiseAudio: stages.denoiseAudio.strength } : {}),
+    ...(stages.loudnorm.on ? { loudnorm: true } : {}),
+  };
+}

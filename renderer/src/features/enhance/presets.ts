@@ -1,0 +1,34 @@
+/** Built-in enhancement presets (mirroring the CLI's), plus the user's saved ones. */
+export type StageId = 'stabilize' | 'denoiseVideo' | 'denoiseAudio' | 'loudnorm' | 'captions';
+
+export interface StageToggle {
+  on: boolean;
+  strength: number;
+}
+
+export type StageChoices = Record<StageId, StageToggle>;
+
+export const STAGES: Array<{ id: StageId; capability: string; label: string; hint: string; hasStrength: boolean }> = [
+  { id: 'stabilize', capability: 'stabilize', label: 'Stabilize', hint: 'Smooth handheld camera shake', hasStrength: true },
+  { id: 'denoiseVideo', capability: 'denoise-video', label: 'Denoise video', hint: 'Remove sensor grain in low light', hasStrength: true },
+  { id: 'denoiseAudio', capability: 'denoise-audio', label: 'Clean up speech', hint: 'Remove background noise around voices', hasStrength: true },
+  { id: 'loudnorm', capability: 'loudnorm', label: 'Even loudness', hint: 'EBU R128, -16 LUFS, for phones and the web', hasStrength: false },
+  { id: 'captions', capability: 'captions', label: 'Captions', hint: 'Speech to subtitles (SRT, WebVTT, track)', hasStrength: false },
+];
+
+const off = (strength = 0.7): StageToggle => ({ on: false, strength });
+export const NO_STAGES: StageChoices = { stabilize: off(), denoiseVideo: off(0.5), denoiseAudio: off(0.8), loudnorm: off(1), captions: off(1) };
+
+const with_ = (on: Partial<Record<StageId, number>>): StageChoices => {
+  const out = structuredClone(NO_STAGES);
+  for (const [id, strength] of Object.entries(on) as Array<[StageId, number]>) out[id] = { on: true, strength };
+  return out;
+};
+
+export const BUILTIN_PRESETS: Record<string, StageChoices> = {
+  Default: with_({ denoiseAudio: 0.8, loudnorm: 1 }),
+  Podcast: with_({ denoiseAudio: 1, loudnorm: 1, captions: 1 }),
+  'Phone vlog': with_({ stabilize: 0.7, denoiseVideo: 0.4, denoiseAudio: 0.8, loudnorm: 1, captions: 1 }),
+  Interview: with_({ denoiseAudio: 0.9, loudnorm: 1, captions: 1 }),
+  Archive: with_({ denoiseVideo: 0.3 }),
+};

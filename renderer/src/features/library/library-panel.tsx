@@ -1,0 +1,56 @@
+/** Library: opened clips with a thumbnail, duration, resolution and warnings. */
+import { useState } from 'react';
+import { engine } from '../../api/engine';
+import { useApp } from '../../stores/store';
+import { formatDuration } from '../../app/format';
+import { OpenDialog } from './open-dialog';
+
+export function LibraryPanel() {
+  const clips = useApp((s) => s.clips);
+  const selected = useApp((s) => s.selectedPath);
+  const selectClip = useApp((s) => s.selectClip);
+  const addClips = useApp((s) => s.addClips);
+  const shell = useApp((s) => s.engineInfo?.shell);
+  const [dialog, setDialog] = useState(false);
+  const openClips = async () => {
+    if (shell === 'electron') await addClips(await engine().pickClips());
+    else setDialog(true);
+  };
+  return (
+    <section className="panel library" aria-label="Library">
+      <header className="panel-head">
+        <h2>Library</h2>
+        <button className="primary small" onClick={() => void openClips()} title="Open clips (Ctrl+O)" data-action="open-clips">+ Open</button>
+      </header>
+      {clips.length === 0 && (
+        <div className="empty">
+          <p>Open a video or audio clip to start.</p>
+          <p className="muted">Ctrl+O</p>
+        </div>
+      )}
+      <ul className="clip-list">
+        {clips.map((c) => (
+          <li key={c.path}>
+            <button className={`clip ${c.path === selected ? 'selected' : ''}`} onClick={() => selectClip(c.path)} aria-current={c.path === selected}>
+              <div className="thumb">{c.thumbs[0] ? <img src={c.thumbs[0]} alt="" /> : <span className="thumb-placeholder">{c.info && !c.info.width ? '♪' : ''}</span>}</div>
+              <div className="clip-meta">
+                <div className="clip-name" title={c.path}>{c.name}</div>
+                {c.info && (
+                  <div className="muted small">
+                    {formatDuration(c.info.durationSeconds)}
+                    {c.info.width ? ` · ${c.info.width}×${c.info.height}` : ''}
+                    {c.info.frameRate ? ` · ${c.info.frameRate.toFixed(c.info.frameRate % 1 ? 2 : 0)} fps` : ''}
+                  </div>
+                )}
+                {!c.info && !c.error && <div className="muted small">Reading…</div>}
+                {c.error && <div className="error small">{c.error}</div>}
+                <div className="tags">{c.info?.warnings.map((w) => <span key={w} className="tag warn">{w}</span>)}</div>
+              </div>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {dialog && <OpenDialog onClose={() => setDialog(false)} />}
+    </section>
+  );
+}

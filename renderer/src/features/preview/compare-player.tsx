@@ -1,0 +1,69 @@
+/** Before/after players kept in step: a split wipe over one frame, or side by side. */
+import { useEffect, useRef } from 'react';
+import type { PreviewResult } from '../../../../electron/common/api';
+import { engine } from '../../api/engine';
+import { useApp } from '../../stores/store';
+
+export function ComparePlayer({ result, hasVideo }: { result: PreviewResult; hasVideo: boolean }) {
+  const mode = useApp((s) => s.compareMode);
+  const wipe = useApp((s) => s.wipe);
+  const listen = useApp((s) => s.listen);
+  const setWipe = useApp((s) => s.setWipe);
+  const before = useRef<HTMLVideoElement>(null);
+  const after = useRef<HTMLVideoElement>(null);
+  const noise = useRef<HTMLAudioElement>(null);
+  const url = (p: string) => engine().mediaUrl(p);
+
+  // The "after" player leads; the others follow its clock.
+  useEffect(() => {
+    const lead = after.current;
+    if (!lead) return;
+    const followers = () => [before.current, noise.current].filter((x): x is HTMLVideoElement | HTMLAudioElement => !!x);
+    const sync = () => followers().forEach((f) => Math.abs(f.currentTime - lead.currentTime) > 0.08 && (f.currentTime = lead.currentTime));
+    const play = () => followers().forEach((f) => void f.play().catch(() => {}));
+    const pause = () => followers().forEach((f) => f.pause());
+    lead.addEventListener('timeupdate', sync);
+    lead.addEventListener('seeked', sync);
+    lead.addEventListener('play', play);
+    lead.addEventListener('pause', pause);
+    return () => {
+      lead.removeEventListener('timeupdate', sync);
+      lead.removeEventListener('seeked', sync);
+      lead.removeEventListener('play', play);
+      lead.removeEventListener('pause', pause);
+    };
+  }, [result]);
+
+  const Media = hasVideo ? 'video' : 'audio';
+  return (
+    <div className={`compare ${mode} ${hasVideo ? '' : 'audio-only'}`} data-testid="compare">
+      <div className="compare-stage">
+        <figure className="pane before">
+          <Media ref={before as never} src={url(result.before)} muted={listen !== 'before'} playsInline preload="auto" />
+          <figcaption>Before</figcaption>
+        </figure>
+        <figure className="pane after" style={mode === 'split' && hasVideo ? { clipPath: `inset(0 0 0 ${wipe * 100}%)` } : undefined}>
+          <Media ref={after as never} src={url(result.after)} muted={listen !== 'after'} playsInline preload="auto" loop controls={!hasVideo || mode === 'side'}>
+            {result.captionsVtt && <track kind="captions" src={url(result.captionsVtt)} srcLang="en" label="Captions" default />}
+          </Media>
+          <figcaption>After</figcaption>
+        </figure>
+        {mode === 'split' && hasVideo && (
+          <>
+            <div className="wipe-line" style={{ left: `${wipe * 100}%` }} />
+            <input className="wipe" type="range" min={0} max={1} step={0.005} value={wipe} aria-label="Before/after split" onChange={(e) => setWipe(Number(e.target.value))} />
+          </>
+        )}
+        {result.removedNoise && <audio ref={noise} src={url(result.removedNoise)} muted={listen !== 'noise'} preload="auto" />}
+      </div>
+    </div>
+  );
+}
+
+/** Play or pause the preview (space / K). */
+export function togglePreviewPlayback(): void {
+  const lead = document.querySelector<HTMLMediaElement>('.compare .pane.after video, .compare .pane.after audio');
+  if (!lead) return;
+  if (lead.paused) void lead.play().catch(() => {});
+  else lead.pause();
+}

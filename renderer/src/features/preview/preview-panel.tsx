@@ -1,0 +1,70 @@
+/** Preview: before/after of the region at the playhead, rendered with the chosen stages. */
+import { useApp } from '../../stores/store';
+import { formatDuration } from '../../app/format';
+import { selectedClip } from '../library/library-slice';
+import { ClipStrip } from './clip-strip';
+import { ComparePlayer } from './compare-player';
+import { PREVIEW_SECONDS } from './preview-slice';
+
+export function PreviewPanel() {
+  const clip = useApp(selectedClip);
+  const status = useApp((s) => s.previewStatus);
+  const result = useApp((s) => s.previewResult);
+  const error = useApp((s) => s.previewError);
+  const mode = useApp((s) => s.compareMode);
+  const listen = useApp((s) => s.listen);
+  const playhead = useApp((s) => s.playhead);
+  const { renderPreview, setCompareMode, setListen } = useApp.getState();
+  if (!clip) {
+    return (
+      <section className="panel preview empty-preview" aria-label="Preview">
+        <div className="hero">
+          <h1>Make your clips look and sound better</h1>
+          <p className="muted">Open a clip, choose what to fix, compare before and after, then export. Everything runs on this computer.</p>
+        </div>
+      </section>
+    );
+  }
+  const hasVideo = !!clip.info?.width;
+  return (
+    <section className="panel preview" aria-label="Preview">
+      <header className="panel-head">
+        <h2>{clip.name}</h2>
+        <div className="row">
+          {hasVideo && (
+            <div className="segmented" role="group" aria-label="Compare">
+              <button aria-pressed={mode === 'split'} onClick={() => setCompareMode('split')}>Split</button>
+              <button aria-pressed={mode === 'side'} onClick={() => setCompareMode('side')}>Side by side</button>
+            </div>
+          )}
+          <div className="segmented" role="group" aria-label="Listen to">
+            <button aria-pressed={listen === 'before'} onClick={() => setListen('before')}>A · Before</button>
+            <button aria-pressed={listen === 'after'} onClick={() => setListen('after')}>B · After</button>
+            {result?.removedNoise && <button aria-pressed={listen === 'noise'} onClick={() => setListen('noise')}>Removed noise</button>}
+          </div>
+          <button className="primary" data-action="render-preview" disabled={!clip.info || status === 'rendering'} onClick={() => void renderPreview()} title="Render a preview of the region at the playhead (P)">
+            {status === 'rendering' ? 'Rendering…' : `Preview ${PREVIEW_SECONDS} s`}
+          </button>
+        </div>
+      </header>
+      <div className="viewer">
+        {result ? (
+          <ComparePlayer key={result.after} result={result} hasVideo={hasVideo} />
+        ) : (
+          <div className="poster">
+            {clip.thumbs[0] ? <img src={clip.thumbs[Math.min(clip.thumbs.length - 1, Math.floor((playhead / (clip.info?.durationSeconds || 1)) * clip.thumbs.length))]} alt="" /> : <div className="poster-audio">♪</div>}
+            <div className="poster-hint">{status === 'rendering' ? 'Rendering the preview…' : 'Press P or “Preview” to compare before and after'}</div>
+          </div>
+        )}
+        {status === 'rendering' && result && <div className="busy-overlay">Rendering…</div>}
+      </div>
+      {error && <p className="error" role="alert">{error}</p>}
+      {result && result.warnings.length > 0 && <p className="muted small">{result.warnings.join(' ')}</p>}
+      <div className="transport muted small">
+        <span>Playhead {formatDuration(playhead)}</span>
+        <span>J/L move 1 s · K or Space play · P preview</span>
+      </div>
+      <ClipStrip clip={clip} />
+    </section>
+  );
+}

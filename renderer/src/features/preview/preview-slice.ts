@@ -1,0 +1,56 @@
+/** Preview: a short before/after render of the region around the playhead. */
+import type { PreviewResult } from '../../../../electron/common/api';
+import { engine } from '../../api/engine';
+import { errorText, type Slice } from '../../stores/slice';
+import { stageRequest } from '../enhance/enhance-slice';
+import { selectedClip } from '../library/library-slice';
+
+export const PREVIEW_SECONDS = 3;
+
+export interface PreviewState {
+  previewStatus: 'idle' | 'rendering' | 'ready' | 'error';
+  previewResult?: PreviewResult;
+  previewError?: string;
+  /** Playhead in the source clip, seconds. */
+  playhead: number;
+  compareMode: 'split' | 'side';
+  /** Split wipe position, 0..1 from the left. */
+  wipe: number;
+  listen: 'before' | 'after' | 'noise';
+}
+
+export interface PreviewSlice extends PreviewState {
+  renderPreview(): Promise<void>;
+  resetPreview(): void;
+  setPlayhead(seconds: number): void;
+  setCompareMode(mode: PreviewState['compareMode']): void;
+  setWipe(wipe: number): void;
+  setListen(listen: PreviewState['listen']): void;
+}
+
+export const initialPreview: PreviewState = { previewStatus: 'idle', previewResult: undefined, previewError: undefined, playhead: 0, compareMode: 'split', wipe: 0.5, listen: 'after' };
+
+export const createPreviewSlice: Slice<PreviewSlice> = (set, get) => ({
+  ...initialPreview,
+  async renderPreview() {
+    const clip = selectedClip(get());
+    if (!clip?.info) return;
+    const s = get();
+    const start = Math.max(0, Math.min(s.playhead, clip.info.durationSeconds - PREVIEW_SECONDS));
+    set({ previewStatus: 'rendering', previewError: undefined });
+    try {
+      const result = await engine().renderPreview({ input: clip.path, start, duration: PREVIEW_SECONDS, ...stageRequest(s.stages), captions: s.stages.captions.on || undefined });
+      if (selectedClip(get())?.path !== clip.path) return;
+      set({ previewStatus: 'ready', previewResult: result });
+    } catch (e) {
+      // A newer preview cancelled this one: leave the newer one's state alone.
+      if (/cancel/i.test(errorText(e))) return;
+      set({ previewStatus: 'error', previewError: errorText(e) });
+    }
+  },
+  resetPreview: () => set({ previewStatus: 'idle', previewResult: undefined, previewError: undefined, playhead: 0 }),
+  setPlayhead: (seconds) => set({ playhead: Math.max(0, seconds) }),
+  setCompareMode: (compareMode) => set({ compareMode }),
+  setWipe: (wipe) => set({ wipe: Math.min(1, Math.max(0, wipe)) }),
+  setListen: (listen) => set({ listen }),
+});

@@ -1,0 +1,110 @@
+/** Queue: every export and transcription with staged progress, driven by the engine's job events. */
+import type { ExportJobRequest, JobEvent, JobKind } from '../../../../electron/common/api';
+import { engine } from '../../api/engine';
+import { errorText, type Slice } from '../../stores/slice';
+import { stageRequest } from '../enhance/enhance-slice';
+import { selectedClip } from '../library/library-slice';
+import { outputPathFor } from '../settings/output-naming';
+import { toCueData } from '../captions/captions-slice';
+
+export interface QueueJob {
+  id: string;
+  kind: JobKind;
+  input: string;
+  output: string;
+  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  stage?: string;
+  fraction: number;
+  eta: number | null;
+  fps?: number;
+  warnings: string[];
+  error?: string;
+  sidecars?: string[];
+  wallSeconds?: number;
+  request?: ExportJobRequest;
+}
+
+export interface QueueState {
+  jobs: QueueJob[];
+  queueError?: string;
+  revealed?: string;
+}
+
+export interface QueueSlice extends QueueState {
+  applyJobEvent(e: JobEvent): void;
+  exportSelected(): Promise<void>;
+  startJob(request: ExportJobRequest): Promise<void>;
+  cancelJob(id: string): Promise<void>;
+  retryJob(id: string): Promise<void>;
+  revealOutput(id: string): Promise<void>;
+}
+
+export const initialQueue: QueueState = { jobs: [], queueError: undefined, revealed: undefined };
+
+export const createQueueSlice: Slice<QueueSlice> = (set, get) => {
+  const patch = (id: string, p: Partial<QueueJob>) => set((s) => ({ jobs: s.jobs.map((j) => (j.id === id ? { ...j, ...p } : j)) }));
+  return {
+    ...initialQueue,
+    applyJobEvent(e) {
+      const known = get().jobs.some((j) => j.id === e.jobId);
+      if (e.type === 'queued') {
+        if (!known) set((s) => ({ jobs: [...s.jobs, { id: e.jobId, kind: e.kind, input: e.input, output: e.output, status: 'queued', fraction: 0, eta: null, warnings: [] }] }));
+        return;
+      }
+      if (!known) return;
+      if (e.type === 'progress') patch(e.jobId, { status: 'running', stage: e.stage, fraction: e.fraction, eta: e.eta, fps: e.fps });
+      else if (e.type === 'warning') set((s) => ({ jobs: s.jobs.map((j) => (j.id === e.jobId ? { ...j, warnings: [...j.warnings, e.message] } : j)) }));
+      else if (e.type === 'done') patch(e.jobId, { status: 'done', fraction: 1, eta: 0, output: e.output, sidecars: e.sidecars, wallSeconds: e.wallSeconds });
+      else if (e.type === 'failed') patch(e.jobId, { status: 'failed', error: e.message });
+      else if (e.type === 'cancelled') patch(e.jobId, { status: 'cancelled' });
+      // A finished transcription fills the captions editor.
+      const job = get().jobs.find((j) => j.id === e.jobId);
+      if (job?.kind === 'transcribe' && get().captionJobId === e.jobId) {
+        if (e.type === 'done') void get().loadTranscript(e.jobId);
+        else if (e.type === 'failed' || e.type === 'cancelled') get().clearCaptions();
+      }
+    },
+    async exportSelected() {
+      const s = get();
+      const clip = selectedClip(s);
+      if (!clip) return;
+      const ext = clip.info && !clip.info.width ? 'm4a' : s.settings.container;
+      const captions = s.stages.captions.on && clip.info?.audioTracks ? (ext === 'm4a' ? (['srt', 'vtt'] as const) : (['srt', 'vtt', 'track'] as const)) : undefined;
+      const changesPicture = s.stages.stabilize.on || s.stages.denoiseVideo.on;
+      await get().startJob({
+        input: clip.path,
+        output: outputPathFor(clip.path, { folder: s.settings.outputFolder, template: s.settings.namingTemplate, extension: ext, preset: s.preset }),
+        ...stageRequest(s.stages),
+        ...(captions ? { captions: [...captions] } : {}),
+        // Captions the user edited replace a fresh transcription.
+        ...(captions && s.cues.length ? { cues: toCueData(s.cues) } : {}),
+        ...(changesPicture || s.settings.codec !== 'h264' || s.settings.crf !== 20 ? { codec: s.settings.codec, crf: s.settings.crf, speed: s.settings.speed } : {}),
+        overwrite: s.settings.overwrite,
+      });
+    },
+    async startJob(request) {
+      try {
+        const { jobId } = await engine().startExport(request);
+        const exists = get().jobs.some((j) => j.id === jobId);
+        if (exists) patch(jobId, { request });
+        else set((s) => ({ jobs: [...s.jobs, { id: jobId, kind: 'export', input: request.input, output: request.output, status: 'queued', fraction: 0, eta: null, warnings: [], request }] }));
+        set({ queueError: undefined });
+      } catch (e) {
+        set({ queueError: errorText(e) });
+      }
+    },
+    async cancelJob(id) {
+      await engine().cancelJob(id);
+    },
+    async retryJob(id) {
+      const job = get().jobs.find((j) => j.id === id);
+      if (job?.request) await get().startJob({ ...job.request, overwrite: job.status === 'done' ? true : job.request.overwrite });
+    },
+    async revealOutput(id) {
+      const job = get().jobs.find((j) => j.id === id);
+      if (!job) return;
+      const r = await engine().revealInFolder(job.output);
+      set({ revealed: r.opened ? undefined : r.folder });
+    },
+  };
+};

@@ -1,0 +1,93 @@
+// @vitest-environment jsdom
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { EngineApi, JobEvent } from '../../../electron/common/api';
+import { setEngine } from '../api/engine';
+import { checkCue, parseTime } from '../features/captions/caption-checks';
+import { outputPathFor } from '../features/settings/output-naming';
+import { resetApp, useApp } from './store';
+
+function fakeEngine(over: Partial<EngineApi> = {}): EngineApi {
+  const no = () => Promise.reject(new Error('not in this test'));
+  return {
+    info: async () => ({ ffmpegVersion: '7', ffmpegSource: 'path', devices: ['cpu'], capabilities: [{ id: 'denoise-audio', available: true, description: '' }, { id: 'captions', available: true, description: '' }, { id: 'loudnorm', available: true, description: '' }, { id: 'stabilize', available: false, description: '' }], shell: 'web' }),
+    pickClips: async () => [],
+    pickOutputFolder: async () => null,
+    probe: async (path) => ({ path, durationSeconds: 10, width: 640, height: 360, variableFrameRate: false, rotation: 0, audioTracks: 1, warnings: [] }),
+    thumbnails: async () => ['data:image/jpeg;base64,'],
+    waveform: async () => [0.5],
+    renderPreview: no,
+    mediaUrl: (p) => p,
+    startExport: async () => ({ jobId: 'job-1' }),
+    startTranscribe: async () => ({ jobId: 'tr-1' }),
+    readTranscript: async () => ({ cues: [{ start: 0, end: 2, lines: ['hello there'], words: [{ text: 'hello', start: 0, end: 0.5, confidence: 0.9 }, { text: 'there', start: 0.6, end: 1, confidence: 0.2 }] }], lowConfidenceBelow: 0.5 }),
+    saveCaptions: async (o) => o,
+    cancelJob: async () => {},
+    revealInFolder: async (p) => ({ opened: false, folder: p }),
+    onJobEvent: () => () => {},
+    ...over,
+  };
+}
+
+describe('app store', () => {
+  beforeEach(() => {
+    setEngine(fakeEngine());
+    resetApp();
+  });
+
+  it('keeps unavailable stages off, even when a preset asks for them', async () => {
+    await useApp.getState().loadEngineInfo();
+    useApp.getState().applyPreset('Phone vlog');
+    const s = useApp.getState().stages;
+    expect(s.stabilize.on).toBe(false);
+    expect(s.denoiseAudio.on).toBe(true);
+    useApp.getState().toggleStage('stabilize');
+    expect(useApp.getState().stages.stabilize.on).toBe(false);
+  });
+
+  it('undoes and redoes caption edits', async () => {
+    await useApp.getState().loadTranscript('tr-1');
+    const id = useApp.getState().cues[0]!.id;
+    useApp.getState().editCue(id, { text: 'hello world' });
+    useApp.getState().splitCue(id);
+    expect(useApp.getState().cues.map((c) => c.text)).toEqual(['hello', 'world']);
+    useApp.getState().undo();
+    expect(useApp.getState().cues.map((c) => c.text)).toEqual(['hello world']);
+    useApp.getState().undo();
+    expect(useApp.getState().cues[0]!.text).toBe('hello there');
+    useApp.getState().redo();
+    expect(useApp.getState().cues[0]!.text).toBe('hello world');
+  });
+
+  it('tracks a job through its events and exports edited captions', async () => {
+    const requests: unknown[] = [];
+    setEngine(fakeEngine({ startExport: async (r) => (requests.push(r), { jobId: 'job-1' }) }));
+    await useApp.getState().loadEngineInfo();
+    await useApp.getState().addClips(['/clips/a.mp4']);
+    await useApp.getState().loadTranscript('tr-1');
+    useApp.getState().toggleStage('captions', true);
+    await useApp.getState().exportSelected();
+    expect(requests[0]).toMatchObject({ input: '/clips/a.mp4', output: '/clips/a_clean.mp4', denoiseAudio: 0.8, captions: ['srt', 'vtt', 'track'], cues: [{ lines: ['hello there'] }] });
+    const events: JobEvent[] = [
+      { type: 'progress', jobId: 'job-1', stage: 'encode', done: 5, total: 10, fps: 30, eta: 2, fraction: 0.5 },
+      { type: 'done', jobId: 'job-1', output: '/clips/a_clean.mp4', wallSeconds: 3 },
+    ];
+    useApp.getState().applyJobEvent(events[0]!);
+    expect(useApp.getState().jobs[0]).toMatchObject({ status: 'running', fraction: 0.5, stage: 'encode' });
+    useApp.getState().applyJobEvent(events[1]!);
+    expect(useApp.getState().jobs[0]).toMatchObject({ status: 'done', fraction: 1 });
+  });
+});
+
+describe('caption checks and naming', () => {
+  it('flags long lines, fast reading and overlaps', () => {
+    expect(checkCue({ start: 0, end: 1, text: 'x'.repeat(50) }).map((p) => p.kind)).toEqual(['line-length', 'reading-speed']);
+    expect(checkCue({ start: 0, end: 2, text: 'fine' }, { start: 1.5 }).map((p) => p.kind)).toEqual(['overlap']);
+    expect(parseTime('00:01:02.500')).toBe(62.5);
+    expect(parseTime('nope')).toBeUndefined();
+  });
+
+  it('names outputs from the template', () => {
+    expect(outputPathFor('/clips/a.b.mp4', { folder: '', template: '{name}_clean', extension: 'mp4' })).toBe('/clips/a.b_clean.mp4');
+    expect(outputPathFor('/clips/a.mp4', { folder: '/out/', template: '{name}-{preset}', extension: 'webm', preset: 'Phone vlog' })).toBe('/out/a-phone-vlog.webm');
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * The whole flow in a real browser against `clearcut serve`: open a clip the app has never seen,
+ * turn on the stages, compare before and after, transcribe and fix a caption, export, and check
+ * the file with ffprobe. Screenshots of the main screens go to docs/screenshots/.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ffprobeBinary } from '../../core/media/ffmpeg-binaries.js';
+import { ffmpeg, fixture, ROOT, workDir } from '../integration/fixtures.js';
+import { CHROMIUM, CHROMIUM_ARGS, ensureRendererBuilt, startServe } from './serve-process.js';
+
+const SHOTS = path.join(ROOT, 'docs', 'screenshots');
+const ASR_WAV = path.join(ROOT, 'test', 'fixtures', 'speech', 'asr-librivox-0870.wav');
+const hasChromium = existsSync(CHROMIUM);
+
+/** 7 s of 640x360 video with a spoken sentence (LibriVox) as its sound. */
+const speechClip = (): string =>
+  fixture('e2e-speech.mp4', (f) => ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=640x360:r=30', '-i', ASR_WAV, '-t', '7.1', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-f', 'mp4', f]));
+
+function ffprobeStreams(file: string): Array<{ codec_type: string; codec_name: string }> {
+  const out = execFileSync(ffprobeBinary().path, ['-v', 'error', '-print_format', 'json', '-show_streams', file], { encoding: 'utf8' });
+  return (JSON.parse(out) as { streams: Array<{ codec_type: string; codec_name: string }> }).streams;
+}
+
+describe.skipIf(!hasChromium)(`the app in Chromium through clearcut serve${hasChromium ? '' : ` (skipped: no Chromium at ${CHROMIUM}; apt-get install chromium)`}`, () => {
+  let browser: Browser;
+  let page: Page;
+  let server: Awaited<ReturnType<typeof startServe>>;
+  const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+
+  beforeAll(async () => {
+    ensureRendererBuilt();
+    server = await startServe();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('refuses requests without the token', async () => {
+    const res = await fetch(server.url.replace(/\?token=.*/, ''));
+    expect(res.status).toBe(401);
+  });
+
+  it('opens, enhances, previews, captions and exports a clip', async () => {
+    const dir = workDir('e2e');
+    const clip = path.join(dir, 'interview.mp4');
+    copyFileSync(speechClip(), clip);
+
+    await page.goto(server.url);
+    await page.getByText('Offline · nothing is uploaded').waitFor();
+    await page.locator('input[data-stage="denoiseAudio"]:checked').waitFor();
+    await shot('01-start');
+
+    // Library: open the clip through the app's own open dialog.
+    await page.click('[data-action="open-clips"]');
+    await page.getByLabel('File path').fill(clip);
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await page.locator('.clip .thumb img').waitFor({ timeout: 60_000 });
+    expect(await page.locator('.clip-meta').first().textContent()).toContain('640×360');
+    await page.locator('.filmstrip img').first().waitFor();
+    await page.locator('.waveform').waitFor();
+
+    // Enhance: every available stage on; unavailable ones are marked "coming soon".
+    for (const id of ['stabilize', 'denoiseVideo', 'denoiseAudio', 'captions']) {
+      const box = page.locator(`input[data-stage="${id}"]`);
+      if (await box.isEnabled()) await box.check();
+    }
+    await shot('02-library');
+
+    // Preview: before/after of 3 s at the playhead.
+    await page.click('[data-action="render-preview"]');
+    await page.locator('.compare .pane.after video').waitFor({ timeout: 120_000 });
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLVideoElement>('.compare video')].every((v) => v.readyState >= 2), undefined, { timeout: 30_000 });
+    await page.getByLabel('Before/after split').fill('0.4');
+    await shot('03-preview');
+    await page.getByRole('button', { name: 'Side by side' }).click();
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLVideoElement>('.compare video')].every((v) => v.readyState >= 2));
+    await shot('03b-preview-side-by-side');
+    await page.getByRole('button', { name: 'Split' }).click();
+
+    // Captions: transcribe, fix a caption, undo and redo.
+    await page.click('[data-action="transcribe"]');
+    await page.locator('.cue').first().waitFor({ timeout: 180_000 });
+    const first = page.getByLabel('Caption 1 text');
+    const original = await first.inputValue();
+    expect(original.length).toBeGreaterThan(5);
+    await first.fill('Edited by the end-to-end test');
+    await page.getByLabel('Caption 1 start').click();
+    await page.keyboard.press('Escape');
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => first.inputValue()).toBe(original);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => first.inputValue()).toBe('Edited by the end-to-end test');
+    await shot('04-captions');
+
+    // Export, then watch the queue.
+    await page.click('[data-action="export"]');
+    await page.locator('.job[data-job-status="done"]').filter({ hasText: 'interview_clean.mp4' }).waitFor({ timeout: 240_000 });
+    await shot('05-queue');
+
+    const out = path.join(dir, 'interview_clean.mp4');
+    const streams = ffprobeStreams(out);
+    expect(streams.map((s) => s.codec_type)).toEqual(expect.arrayContaining(['video', 'audio', 'subtitle']));
+    expect(streams.find((s) => s.codec_type === 'subtitle')?.codec_name).toBe('mov_text');
+    expect(readFileSync(path.join(dir, 'interview_clean.srt'), 'utf8')).toContain('Edited by the end-to-end test');
+    expect(readFileSync(path.join(dir, 'interview_clean.vtt'), 'utf8')).toContain('Edited by the end-to-end test');
+
+    await page.keyboard.press('Control+,');
+    await page.getByRole('dialog', { name: 'Settings' }).waitFor();
+    await shot('06-settings');
+  });
+});
