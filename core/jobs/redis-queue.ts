@@ -11,7 +11,7 @@
  * as UnrecoverableError, so they fail at once with their reason.
  */
 import { EventEmitter } from 'node:events';
-import { Queue, QueueEvents, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Queue, QueueEvents, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { toClearcutError } from '../common/errors.js';
 import type { ProgressEvent } from '../common/progress.js';
@@ -176,6 +176,7 @@ export interface RedisWorkerOptions extends RedisQueueOptions {
 export class RedisWorker extends EventEmitter<JobEvents> {
   private worker?: Worker<JobData, JobReturn>;
   private readonly policy: RetryPolicy;
+  private stopping = false;
 
   constructor(
     private readonly opts: RedisWorkerOptions,
@@ -187,7 +188,7 @@ export class RedisWorker extends EventEmitter<JobEvents> {
 
   async start(): Promise<void> {
     const lockMs = this.opts.lockMs ?? 30_000;
-    this.worker = new Worker<JobData, JobReturn>(this.opts.name ?? 'clearcut', (job, _token, signal) => this.process(job, signal), {
+    this.worker = new Worker<JobData, JobReturn>(this.opts.name ?? 'clearcut', (job, token, signal) => this.process(job, token, signal), {
       connection: redisConnection(this.opts.url),
       concurrency: this.opts.concurrency ?? 1,
       lockDuration: lockMs,
@@ -197,12 +198,14 @@ export class RedisWorker extends EventEmitter<JobEvents> {
     await this.worker.waitUntilReady();
   }
 
+  /** Stop: running exports are aborted and their jobs go straight back to waiting, no try spent. */
   async stop(): Promise<void> {
-    // Jobs still running go back to the queue when their lock expires (or at once with force).
-    await this.worker?.close(true);
+    this.stopping = true;
+    this.worker?.cancelAllJobs('shutdown');
+    await this.worker?.close();
   }
 
-  private async process(job: Job<JobData, JobReturn>, signal?: AbortSignal): Promise<JobReturn> {
+  private async process(job: Job<JobData, JobReturn>, token?: string, signal?: AbortSignal): Promise<JobReturn> {
     const record = await toRecord(job, 'running');
     const warnings: string[] = [];
     let lastProgress = 0;
@@ -227,6 +230,10 @@ export class RedisWorker extends EventEmitter<JobEvents> {
       this.emit('done', { ...done, reportPath });
       return { reportPath, adopted: result.adopted };
     } catch (e) {
+      if (this.stopping) {
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
       const err = toClearcutError(e);
       const decision = decideAfterFailure(err.code, err.message, record.device, job.attemptsMade + 1, this.policy);
       const reason = `${err.code}: ${err.message}`;
