@@ -148,6 +148,21 @@ export class RedisJobQueue extends EventEmitter<JobEvents> implements JobSubmitt
     await this.events.waitUntilReady();
   }
 
+  /** Every job the queue holds, oldest first. */
+  async list(): Promise<JobRecord[]> {
+    const jobs = await this.queue.getJobs(['wait', 'active', 'delayed', 'prioritized', 'completed', 'failed']);
+    const records = await Promise.all(jobs.filter((j) => j?.id).map((j) => toRecord(j)));
+    return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** Queue a failed job again. */
+  async retry(id: string): Promise<JobRecord | undefined> {
+    const job = await this.queue.getJob(id);
+    if (!job || (await job.getState()) !== 'failed') return undefined;
+    await job.retry('failed');
+    return toRecord(job);
+  }
+
   /** Jobs not yet finished, across all workers. */
   async pending(): Promise<number> {
     const c = await this.queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children');
