@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['core/**/*.test.ts', 'cli/**/*.test.ts', 'electron/**/*.test.ts', 'models/**/*.test.ts'],
+          include: ['core/**/*.test.ts', 'cli/**/*.test.ts', 'electron/**/*.test.ts', 'models/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}'],
           testTimeout: 60_000,
         },
       },
@@ -17,6 +17,16 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           // Real ffmpeg on a 2-core machine: run files one after another.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // The real UI in Debian's Chromium against `clearcut serve` (skips itself without Chromium).
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 180_000,
           fileParallelism: false,
         },
       },
