@@ -8,6 +8,7 @@ import { createCaptionStage, type CaptionStyle } from './captions/caption-stage.
 import { checkResidualPlan, createDenoiseAudioStage, type DenoiseModel } from './denoise-audio/denoise-audio-stage.js';
 import { createLoudnormStage } from './loudnorm/loudnorm-stage.js';
 import type { LoudnessTarget } from './loudnorm/loudness.js';
+import { createStabilizeStage } from './stabilize/stabilize-stage.js';
 
 export type CaptionTarget = 'srt' | 'vtt' | 'burn' | 'track';
 export const CAPTION_TARGETS: CaptionTarget[] = ['srt', 'vtt', 'burn', 'track'];
@@ -37,7 +38,7 @@ export interface CapabilityInfo {
 }
 
 export const CAPABILITIES: CapabilityInfo[] = [
-  { id: 'stabilize', available: false, needs: 'video', description: 'Smooth handheld camera shake' },
+  { id: 'stabilize', available: true, needs: 'video', description: 'Smooth handheld camera shake' },
   { id: 'denoise-video', available: false, needs: 'video', description: 'Remove sensor noise' },
   { id: 'denoise-audio', available: true, needs: 'audio', description: 'Clean up speech' },
   { id: 'captions', available: true, needs: 'audio', description: 'Speech to captions (SRT, WebVTT and a JSON transcript)' },
@@ -64,6 +65,7 @@ export function buildStages(r: StageRequest & { input?: string; output?: string;
     });
   }
   const stages: Stage[] = [];
+  if (r.stabilize !== undefined) stages.push(createStabilizeStage({ strength: r.stabilize }));
   if (r.denoiseAudio !== undefined) {
     if (r.denoiseAudioResidual) checkResidualPlan(r.denoiseAudioResidual, r);
     stages.push(createDenoiseAudioStage({ strength: r.denoiseAudio, model: r.denoiseAudioModel, residualPath: r.denoiseAudioResidual, overwrite: r.overwrite }));

@@ -1,0 +1,257 @@
+/**
+ * Camera motion between consecutive frames, measured on a small luma copy (issue 5, step 1).
+ *
+ * Features are tracked with pyramidal Lucas-Kanade (OpenCV goodFeaturesToTrack +
+ * calcOpticalFlowPyrLK); surviving tracks carry over and new corners are detected as tracks die.
+ * A similarity is fitted with RANSAC over 2-point samples, so moving subjects (a minority of the
+ * tracks) are rejected as outliers, then refined by least squares on the inliers. Frames where the
+ * measurement cannot be trusted (black or flat frames, scene cuts, too few inliers, implausible
+ * jumps) get identity motion and `reliable: false`, so they cannot throw the camera path off.
+ */
+import { loadOpenCv, type OpenCv } from './opencv.js';
+import { fitSimilarity, IDENTITY, type Similarity } from './similarity.js';
+
+/** Motion from frame t-1 to frame t in normalized coordinates (see similarity.ts). */
+export interface FrameMotion extends Similarity {
+  reliable: boolean;
+  /** RANSAC inliers supporting the estimate (0 for frame 0 and unreliable frames). */
+  inliers: number;
+  /** Why the frame is unreliable, when it is. */
+  reason?: 'flat' | 'cut' | 'few-inliers' | 'implausible';
+}
+
+export interface MotionEstimatorOptions {
+  /** Corners kept tracked per frame. */
+  maxFeatures?: number;
+  /** RANSAC inlier threshold in analysis pixels. */
+  inlierPixels?: number;
+  /** Seed of the RANSAC sampler, so analysis is repeatable. */
+  seed?: number;
+}
+
+const FLAT_STDDEV = 4;
+const CUT_HISTOGRAM_DISTANCE = 0.6;
+const MIN_INLIERS = 10;
+const MIN_INLIER_RATIO = 0.3;
+
+/** mulberry32: small seeded generator for RANSAC samples. */
+function seededRandom(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Mean, standard deviation and a 32-bin normalized histogram of a luma plane. */
+function lumaStats(luma: Uint8Array): { mean: number; std: number; hist: Float64Array } {
+  const hist = new Float64Array(32);
+  let s = 0, s2 = 0;
+  for (let i = 0; i < luma.length; i++) {
+    const v = luma[i];
+    s += v;
+    s2 += v * v;
+    hist[v >> 3]++;
+  }
+  const n = luma.length;
+  for (let i = 0; i < 32; i++) hist[i] /= n;
+  const mean = s / n;
+  return { mean, std: Math.sqrt(Math.max(0, s2 / n - mean * mean)), hist };
+}
+
+/**
+ * RANSAC similarity from point pairs (pixels): 2-point minimal samples, then least squares on the
+ * inliers, twice. Returns the fit and its inlier indices.
+ */
+export function ransacSimilarity(from: Float64Array, to: Float64Array, threshold: number, random: () => number, iterations = 300): { fit: Similarity; inliers: number[] } | undefined {
+  const n = from.length / 2;
+  if (n < 2) return undefined;
+  const t2 = threshold * threshold;
+  const inliersOf = (s: Similarity): number[] => {
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const x = from[2 * i], y = from[2 * i + 1];
+      const dx = s.a * x - s.b * y + s.tx - to[2 * i];
+      const dy = s.b * x + s.a * y + s.ty - to[2 * i + 1];
+      if (dx * dx + dy * dy <= t2) out.push(i);
+    }
+    return out;
+  };
+  let best: number[] = [];
+  const pair = new Int32Array(2);
+  for (let it = 0; it < iterations; it++) {
+    pair[0] = Math.floor(random() * n);
+    pair[1] = Math.floor(random() * n);
+    if (pair[0] === pair[1]) continue;
+    const s = fitSimilarity(from, to, pair);
+    if (!s) continue;
+    const scale = Math.hypot(s.a, s.b);
+    if (scale < 0.7 || scale > 1.4) continue;
+    const inl = inliersOf(s);
+    if (inl.length > best.length) {
+      best = inl;
+      if (best.length > 0.9 * n) break;
+    }
+  }
+  if (best.length < 2) return undefined;
+  let fit = fitSimilarity(from, to, best)!;
+  for (let r = 0; r < 2; r++) {
+    const inl = inliersOf(fit);
+    if (inl.length < 2) break;
+    best = inl;
+    fit = fitSimilarity(from, to, best) ?? fit;
+  }
+  return { fit, inliers: best };
+}
+
+/** Feeds frames one at a time; keeps the tracks and the previous frame. Call dispose() at the end. */
+export class MotionEstimator {
+  private prev?: OpenCv;
+  private prevPts: Float32Array = new Float32Array(0);
+  private prevHist?: Float64Array;
+  private prevFlat = true;
+  private readonly random: () => number;
+  private readonly maxFeatures: number;
+  private readonly threshold: number;
+
+  private constructor(private readonly cv: OpenCv, readonly width: number, readonly height: number, opts: MotionEstimatorOptions) {
+    this.random = seededRandom(opts.seed ?? 1);
+    this.maxFeatures = opts.maxFeatures ?? 300;
+    this.threshold = opts.inlierPixels ?? 1.0;
+  }
+
+  static async create(width: number, height: number, opts: MotionEstimatorOptions = {}): Promise<MotionEstimator> {
+    const { cv } = await loadOpenCv();
+    return new MotionEstimator(cv, width, height, opts);
+  }
+
+  /** Motion from the previous frame to this one (identity for the first frame). */
+  push(luma: Uint8Array): FrameMotion {
+    const { cv, width, height } = this;
+    const stats = lumaStats(luma);
+    const cur = new cv.Mat(height, width, cv.CV_8UC1);
+    cur.data.set(luma.subarray(0, width * height));
+    const flat = stats.std < FLAT_STDDEV;
+    let result: FrameMotion = { ...IDENTITY, reliable: false, inliers: 0 };
+    let tracked: Float32Array = new Float32Array(0);
+    if (!this.prev) result = { ...IDENTITY, reliable: true, inliers: 0 };
+    else if (flat || this.prevFlat) result.reason = 'flat';
+    else if (this.prevHist && histogramDistance(this.prevHist, stats.hist) > CUT_HISTOGRAM_DISTANCE) result.reason = 'cut';
+    else {
+      const m = this.track(cur);
+      result = m.motion;
+      tracked = m.tracked;
+    }
+    this.prev?.delete();
+    this.prev = cur;
+    this.prevHist = stats.hist;
+    this.prevFlat = flat;
+    this.prevPts = flat ? new Float32Array(0) : this.topUp(cur, tracked);
+    return result;
+  }
+
+  dispose(): void {
+    this.prev?.delete();
+    this.prev = undefined;
+  }
+
+  /** LK-track the previous points into `cur` and fit the motion; returns the inlier positions in `cur`. */
+  private track(cur: OpenCv): { motion: FrameMotion; tracked: Float32Array } {
+    const { cv } = this;
+    const n = this.prevPts.length / 2;
+    const none = (reason: FrameMotion['reason']): { motion: FrameMotion; tracked: Float32Array } => ({ motion: { ...IDENTITY, reliable: false, inliers: 0, reason }, tracked: new Float32Array(0) });
+    if (n < MIN_INLIERS) return none('few-inliers');
+    const p0 = cv.matFromArray(n, 1, cv.CV_32FC2, Array.from(this.prevPts));
+    const p1 = new cv.Mat();
+    const status = new cv.Mat();
+    const err = new cv.Mat();
+    const criteria = new cv.TermCriteria(cv.TermCriteria_COUNT + cv.TermCriteria_EPS, 20, 0.03);
+    try {
+      cv.calcOpticalFlowPyrLK(this.prev, cur, p0, p1, status, err, new cv.Size(21, 21), 3, criteria);
+      const from: number[] = [];
+      const to: number[] = [];
+      const st = status.data as Uint8Array;
+      const q = p1.data32F as Float32Array;
+      for (let i = 0; i < n; i++) {
+        const x = q[2 * i], y = q[2 * i + 1];
+        if (!st[i] || x < 0 || y < 0 || x > this.width - 1 || y > this.height - 1) continue;
+        from.push(this.prevPts[2 * i], this.prevPts[2 * i + 1]);
+        to.push(x, y);
+      }
+      const pairs = from.length / 2;
+      if (pairs < MIN_INLIERS) return none('few-inliers');
+      const fit = ransacSimilarity(Float64Array.from(from), Float64Array.from(to), this.threshold, this.random);
+      if (!fit || fit.inliers.length < MIN_INLIERS || fit.inliers.length < MIN_INLIER_RATIO * pairs) return none('few-inliers');
+      const tracked = new Float32Array(fit.inliers.length * 2);
+      fit.inliers.forEach((i, k) => {
+        tracked[2 * k] = to[2 * i];
+        tracked[2 * k + 1] = to[2 * i + 1];
+      });
+      const motion = this.normalize(fit.fit);
+      const scale = Math.hypot(motion.a, motion.b);
+      if (Math.hypot(motion.tx, motion.ty) > 0.3 || Math.abs(Math.atan2(motion.b, motion.a)) > 0.2 || scale < 0.85 || scale > 1.18) {
+        return { motion: { ...IDENTITY, reliable: false, inliers: 0, reason: 'implausible' }, tracked };
+      }
+      return { motion: { ...motion, reliable: true, inliers: fit.inliers.length }, tracked };
+    } finally {
+      p0.delete(); p1.delete(); status.delete(); err.delete();
+    }
+  }
+
+  /** Pixel-space similarity -> normalized coordinates (similarity.ts). */
+  private normalize(s: Similarity): Similarity {
+    const cx = this.width / 2, cy = this.height / 2, h = this.width / 2;
+    // T^-1 ∘ s ∘ T where T maps normalized to pixels: x = u·h + cx, y = v·h + cy.
+    const tx = (s.a * cx - s.b * cy + s.tx - cx) / h;
+    const ty = (s.b * cx + s.a * cy + s.ty - cy) / h;
+    return { a: s.a, b: s.b, tx, ty };
+  }
+
+  /** Keep the tracks and add fresh corners away from them when fewer than 70 % survive. */
+  private topUp(cur: OpenCv, tracked: Float32Array): Float32Array {
+    const { cv } = this;
+    const have = tracked.length / 2;
+    if (have >= this.maxFeatures * 0.7) return tracked;
+    const corners = new cv.Mat();
+    const mask = new cv.Mat();
+    const minDistance = Math.max(4, Math.round(this.width / 60));
+    try {
+      cv.goodFeaturesToTrack(cur, corners, this.maxFeatures, 0.01, minDistance, mask, 3);
+      const c = corners.data32F as Float32Array;
+      const out = Array.from(tracked);
+      const d2 = minDistance * minDistance;
+      for (let i = 0; i < c.length / 2 && out.length / 2 < this.maxFeatures; i++) {
+        const x = c[2 * i], y = c[2 * i + 1];
+        let near = false;
+        for (let k = 0; k < have; k++) {
+          const dx = tracked[2 * k] - x, dy = tracked[2 * k + 1] - y;
+          if (dx * dx + dy * dy < d2) {
+            near = true;
+            break;
+          }
+        }
+        if (!near) out.push(x, y);
+      }
+      return Float32Array.from(out);
+    } finally {
+      corners.delete();
+      mask.delete();
+    }
+  }
+}
+
+function histogramDistance(a: Float64Array, b: Float64Array): number {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d += Math.abs(a[i] - b[i]);
+  return d;
+}
+
+/** Analysis size: `maxWidth` wide (never upscaled), even dimensions, same aspect. */
+export function analysisSize(width: number, height: number, maxWidth = 320): { width: number; height: number } {
+  const w = Math.min(maxWidth, width);
+  const even = (n: number): number => Math.max(2, 2 * Math.round(n / 2));
+  return { width: even(w), height: even((w * height) / width) };
+}
