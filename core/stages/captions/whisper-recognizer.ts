@@ -11,6 +11,7 @@ import { EngineError, UsageError, throwIfAborted } from '../../common/errors.js'
 import { parseWindowTokens, type WhisperSegment } from './whisper-segments.js';
 import { hypothesisLogprobs } from './whisper-scores.js';
 import { WhisperTokenizer } from './whisper-tokenizer.js';
+import { WHISPER_IO } from './whisper-io.js';
 
 export type { WhisperSegment } from './whisper-segments.js';
 
@@ -20,20 +21,9 @@ export const WHISPER_MAX_WINDOW_SECONDS = 30;
 /** Whisper's own cap on sampled tokens per window (n_text_ctx / 2). */
 const MAX_DECODE_LENGTH = 224;
 
-/** Input / output names of the prepared graph (models/prepare/whisper/graph-edit.ts, IO). */
-const IN = {
-  audio: 'audio_pcm',
-  maxLength: 'max_length',
-  minLength: 'min_length',
-  numBeams: 'num_beams',
-  numReturnSequences: 'num_return_sequences',
-  lengthPenalty: 'length_penalty',
-  repetitionPenalty: 'repetition_penalty',
-  vocabMask: 'vocab_mask',
-  decoderInputIds: 'decoder_input_ids',
-  logitsProcessor: 'logits_processor',
-} as const;
-const OUT = { sequences: 'sequences', sequencesScores: 'sequences_scores', scores: 'scores' } as const;
+/** Input / output names of the prepared graph (shared with models/prepare/whisper). */
+const { sequences, sequencesScores, scores, ...IN } = WHISPER_IO;
+const OUT = { sequences, sequencesScores, scores } as const;
 
 export interface WhisperRecognizerOptions {
   /** Vocabulary written by the prepare step; default `<model without .onnx>.vocab.json`. */

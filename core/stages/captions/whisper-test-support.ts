@@ -3,12 +3,12 @@
  * the real prepare step when the cache lacks it (CI runs on a fresh clone after npm install),
  * and a 16-bit PCM WAV reader.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import prepare, { WHISPER_SOURCE, whisperVocabPath } from '../../../models/prepare/whisper.js';
+import { sha256File } from '../../models/registry.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -25,15 +25,7 @@ export function whisperSourcePath(): string {
   return path.join(pkg, WHISPER_SOURCE.path);
 }
 
-export function sha256File(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash('sha256');
-    createReadStream(file)
-      .on('data', (d) => h.update(d))
-      .on('error', reject)
-      .on('end', () => resolve(h.digest('hex')));
-  });
-}
+export { sha256File };
 
 let preparing: Promise<{ model: string; vocab: string }> | undefined;
 

@@ -8,22 +8,12 @@
  * ids >= `special.timestampBegin` (50363) are timestamps, 0.02 s apiece (<|0.00|> .. <|30.00|>).
  */
 import { readFile } from 'node:fs/promises';
+import type { WhisperSpecialIds } from './whisper-io.js';
 
 /** Seconds per timestamp token step. */
 export const WHISPER_TIME_PRECISION = 0.02;
 
-export interface WhisperSpecialIds {
-  endOfText: number;
-  startOfTranscript: number;
-  translate: number;
-  transcribe: number;
-  startOfLm: number;
-  startOfPrev: number;
-  noSpeech: number;
-  noTimestamps: number;
-  timestampBegin: number;
-  vocabSize: number;
-}
+export type { WhisperSpecialIds };
 
 /** The fields of the saved vocabulary file that decoding needs. */
 export interface WhisperVocab {

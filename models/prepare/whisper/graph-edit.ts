@@ -14,27 +14,13 @@
  */
 import type { GraphProto, ModelProto, NodeProto } from './onnx.js';
 import { DT, intAttribute, intAttributeValue, tensorValueInfo } from './onnx.js';
-import type { WhisperSpecialIds } from './vocab.js';
+import { WHISPER_IO, type WhisperSpecialIds } from '../../../core/stages/captions/whisper-io.js';
 
 export const CONTRIB_DOMAIN = 'ai.onnx.contrib';
 export const MS_DOMAIN = 'com.microsoft';
 
-/** Names of the prepared graph's inputs and outputs (the recogniser feeds / fetches these). */
-export const IO = {
-  audio: 'audio_pcm',
-  maxLength: 'max_length',
-  minLength: 'min_length',
-  numBeams: 'num_beams',
-  numReturnSequences: 'num_return_sequences',
-  lengthPenalty: 'length_penalty',
-  repetitionPenalty: 'repetition_penalty',
-  vocabMask: 'vocab_mask',
-  decoderInputIds: 'decoder_input_ids',
-  logitsProcessor: 'logits_processor',
-  sequences: 'sequences',
-  sequencesScores: 'sequences_scores',
-  scores: 'scores',
-} as const;
+/** Names of the prepared graph's inputs and outputs (shared with the recogniser). */
+export const IO = WHISPER_IO;
 
 export interface EditOptions {
   special: WhisperSpecialIds;

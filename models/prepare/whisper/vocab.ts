@@ -8,6 +8,7 @@
  *  - added_tokens:    "id\ttext" lines for the special and timestamp tokens (50256..51863)
  *  - all_special_ids: one id a line
  */
+import type { WhisperSpecialIds } from '../../../core/stages/captions/whisper-io.js';
 import type { NodeProto } from './onnx.js';
 import { stringAttribute } from './onnx.js';
 
@@ -29,19 +30,7 @@ export interface WhisperVocabFile {
   special: WhisperSpecialIds;
 }
 
-export interface WhisperSpecialIds {
-  endOfText: number;
-  startOfTranscript: number;
-  translate: number;
-  transcribe: number;
-  startOfLm: number;
-  startOfPrev: number;
-  noSpeech: number;
-  noTimestamps: number;
-  timestampBegin: number;
-  /** 1 + the largest token id. */
-  vocabSize: number;
-}
+export type { WhisperSpecialIds };
 
 function lines(text: string): string[] {
   // Tokens never contain a newline (byte-level form writes it as "Ċ"); a trailing newline is optional.
