@@ -36,6 +36,8 @@ export interface CameraPathOptions {
   /** Frames per LP window and overlap between windows. */
   window?: number;
   overlap?: number;
+  /** Override parts of the strength's tuning (experiments, benchmarks). */
+  weights?: Partial<PathWeights>;
 }
 
 /** The LP's tuning for one strength. */
@@ -58,7 +60,7 @@ export function weightsForStrength(strength: number, border: BorderMode = 'crop'
   if (border === 'black') {
     return { w1: 10, w2: 1, w3: 100, zoomPenalty: 1e4, minScale: 0.999, borderPenalty: 200, window: 1 - (0.06 + 0.24 * s) };
   }
-  return { w1: 10, w2: 1, w3: 100, zoomPenalty: 2 + 60 * (1 - s) ** 2, minScale: 1 - (0.06 + 0.24 * s), borderPenalty: 2000, window: 1 };
+  return { w1: 10, w2: 1, w3: 100, zoomPenalty: 1 + 16 * (1 - s) ** 2, minScale: 1 - (0.06 + 0.24 * s), borderPenalty: 2000, window: 1 };
 }
 
 type Lin = { terms: Map<string, number>; c: number };
@@ -181,7 +183,7 @@ export async function planCameraPath(motion: FrameMotion[], opts: CameraPathOpti
   const n = motion.length;
   if (n === 0) return [];
   if (opts.strength <= 0 && !opts.tripod) return motion.map(() => ({ ...IDENTITY }));
-  const w = weightsForStrength(opts.strength, opts.border);
+  const w = { ...weightsForStrength(opts.strength, opts.border), ...opts.weights };
   const aspect = opts.height / opts.width;
   // F_t maps frame t to frame t-1: the inverse of the measured motion (unreliable frames: identity).
   const F = motion.map((m, t) => (t === 0 || !m.reliable ? { ...IDENTITY } : invert(m)));

@@ -9,7 +9,7 @@ import type { StageContext, VideoStage } from '../../pipeline/stage.js';
 import type { FrameStream, VideoFrame } from '../../media/video-frame.js';
 import { frameByteSize } from '../../media/pixel-formats.js';
 import { analyzeClipMotion, type ClipMotion } from './motion-cache.js';
-import { planCameraPath, safeZoom, type BorderMode } from './path.js';
+import { planCameraPath, safeZoom, type BorderMode, type PathWeights } from './path.js';
 import { isIdentity, type Similarity } from './similarity.js';
 import { canWarp, warpFrame } from './warp.js';
 
@@ -23,6 +23,8 @@ export interface StabilizeOptions {
   /** Motion cache folder (default motion-cache.ts motionCacheDir()). */
   cacheDir?: string;
   useCache?: boolean;
+  /** Override parts of the path tuning (experiments, benchmarks). */
+  weights?: Partial<PathWeights>;
 }
 
 export interface StabilizeStage extends VideoStage {
@@ -40,7 +42,7 @@ export function createStabilizeStage(opts: StabilizeOptions): StabilizeStage {
     const unreliable = motion.frames.filter((f, i) => i > 0 && !f.reliable).length;
     if (unreliable > motion.frames.length / 3) ctx.warn(`Camera motion could not be measured on ${unreliable} of ${motion.frames.length} frames (flat, black or cut); those frames are not stabilized.`);
     const aspect = video.height / video.width;
-    let warps = await planCameraPath(motion.frames, { strength: opts.strength, width: video.width, height: video.height, tripod: opts.tripod, border });
+    let warps = await planCameraPath(motion.frames, { strength: opts.strength, width: video.width, height: video.height, tripod: opts.tripod, border, weights: opts.weights });
     if (border === 'crop') {
       const fps = video.avgFrameRate.num > 0 ? video.avgFrameRate.num / video.avgFrameRate.den : 30;
       warps = safeZoom(warps, aspect, Math.max(2, fps / 3));

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { RAW_FORMATS } from '../../media/pixel-formats.js';
+import { MotionEstimator, ransacSimilarity, type FrameMotion } from './motion.js';
+import { fitFactor, planCameraPath, safeZoom } from './path.js';
+import { apply, compose, fitSimilarity, IDENTITY, invert, type Similarity } from './similarity.js';
+import { warpFrame, warpPlane } from './warp.js';
+
+const close = (a: Similarity, b: Similarity, eps: number): void => {
+  expect(Math.abs(a.a - b.a)).toBeLessThan(eps);
+  expect(Math.abs(a.b - b.b)).toBeLessThan(eps);
+  expect(Math.abs(a.tx - b.tx)).toBeLessThan(eps);
+  expect(Math.abs(a.ty - b.ty)).toBeLessThan(eps);
+};
+
+/** A smooth random texture (sum of blobs), W×H. */
+function texture(w: number, h: number, seed = 3): Uint8Array {
+  const img = new Float64Array(w * h).fill(110);
+  let s = seed;
+  const rnd = (): number => ((s = (s * 16807) % 2147483647) / 2147483647);
+  for (let k = 0; k < 260; k++) {
+    const cx = rnd() * w, cy = rnd() * h, r = 3 + rnd() * 9, amp = (rnd() - 0.5) * 160;
+    for (let y = Math.max(0, Math.floor(cy - 3 * r)); y < Math.min(h, cy + 3 * r); y++) {
+      for (let x = Math.max(0, Math.floor(cx - 3 * r)); x < Math.min(w, cx + 3 * r); x++) img[y * w + x] += amp * Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * r * r));
+    }
+  }
+  return Uint8Array.from(img, (v) => Math.max(0, Math.min(255, Math.round(v))));
+}
+
+const shifted = (src: Uint8Array, w: number, h: number, s: Similarity): Uint8Array => {
+  const out = new Uint8Array(w * h);
+  // The new frame shows content moved by s: out(p) = src(s⁻¹ p).
+  const planeAffine = (sim: Similarity): Float64Array => {
+    const inv = invert(sim);
+    return Float64Array.of(inv.a, -inv.b, inv.tx, inv.b, inv.a, inv.ty);
+  };
+  warpPlane(src, out, w, h, planeAffine(s), undefined);
+  return out;
+};
+
+describe('similarity', () => {
+  it('composes, inverts and fits exactly', () => {
+    const s = { a: 1.01 * Math.cos(0.03), b: 1.01 * Math.sin(0.03), tx: 0.05, ty: -0.02 };
+    close(compose(s, invert(s)), IDENTITY, 1e-12);
+    const from = [0, 0, 1, 0, 0, 1, -0.5, 0.7];
+    const to = from.flatMap((_, i) => (i % 2 ? [] : apply(s, from[i], from[i + 1])));
+    close(fitSimilarity(from, to)!, s, 1e-12);
+  });
+
+  it('RANSAC keeps the camera motion and rejects a moving subject (40 % of the points)', () => {
+    const truth = { a: Math.cos(0.02), b: Math.sin(0.02), tx: 3, ty: -2 };
+    const from: number[] = [], to: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const x = (i * 37) % 300, y = (i * 71) % 200;
+      const [u, v] = apply(truth, x, y);
+      const subject = i % 5 < 2; // walks 9 px to the right
+      from.push(x, y);
+      to.push(u + (subject ? 9 : 0), v);
+    }
+    let s = 7;
+    const r = ransacSimilarity(Float64Array.from(from), Float64Array.from(to), 1, () => ((s = (s * 16807) % 2147483647) / 2147483647))!;
+    expect(r.inliers.length).toBe(60);
+    close(r.fit, truth, 1e-9);
+  });
+});
+
+describe('MotionEstimator', () => {
+  const W = 240, H = 180;
+  it('recovers a known sub-pixel shift and rotation, and marks black frames unreliable', async () => {
+    const base = texture(W, H);
+    const est = await MotionEstimator.create(W, H);
+    est.push(base);
+    // 2.4 px right, 1.3 px up, 0.01 rad about the centre, in pixels.
+    const rot = { a: Math.cos(0.01), b: Math.sin(0.01), tx: 0, ty: 0 };
+    const centre = compose({ a: 1, b: 0, tx: W / 2, ty: H / 2 }, compose(rot, { a: 1, b: 0, tx: -W / 2, ty: -H / 2 }));
+    const moved = compose({ a: 1, b: 0, tx: 2.4, ty: -1.3 }, centre);
+    const m = est.push(shifted(base, W, H, moved));
+    expect(m.reliable).toBe(true);
+    // Normalized units: pixels / (W / 2).
+    expect(Math.abs(m.tx * (W / 2) - 2.4)).toBeLessThan(0.1);
+    expect(Math.abs(m.ty * (W / 2) + 1.3)).toBeLessThan(0.1);
+    expect(Math.abs(Math.atan2(m.b, m.a) - 0.01)).toBeLessThan(0.001);
+    const black = est.push(new Uint8Array(W * H).fill(16));
+    expect(black).toMatchObject({ reliable: false, reason: 'flat', a: 1, b: 0, tx: 0, ty: 0 });
+    expect(est.push(base).reliable).toBe(false); // out of the black frame
+    expect(est.push(shifted(base, W, H, { a: 1, b: 0, tx: 1, ty: 0 })).reliable).toBe(true);
+    est.dispose();
+  });
+});
+
+const still = (n: number): FrameMotion[] => Array.from({ length: n }, () => ({ ...IDENTITY, reliable: true, inliers: 100 }));
+
+describe('planCameraPath', () => {
+  const geom = { width: 640, height: 360 };
+  it('leaves a still camera exactly alone', async () => {
+    const path = await planCameraPath(still(40), { strength: 0.5, ...geom });
+    for (const w of path) close(w, IDENTITY, 1e-7);
+  });
+
+  it('follows a steady pan instead of fighting it, across LP windows', async () => {
+    // Content moves 0.01 (3.2 px at 640) left per frame: the camera pans right.
+    const motion = still(200).map((m, t) => (t ? { ...m, tx: -0.01 } : m));
+    const path = await planCameraPath(motion, { strength: 0.5, ...geom, window: 80, overlap: 20 });
+    // Output motion t-1 -> t = A_t⁻¹ H_t A_{t-1}: the pan survives at full speed, smoothly.
+    const out = path.slice(1).map((A, i) => compose(invert(A), compose(motion[i + 1], path[i])).tx);
+    const mid = out.slice(20, 180);
+    for (const v of mid) expect(Math.abs(v + 0.01)).toBeLessThan(0.002);
+    for (const A of path) expect(fitFactor(A, 360 / 640)).toBeGreaterThan(0.999);
+  });
+
+  it('removes jitter within the crop, and a locked (tripod) path holds still', async () => {
+    const motion = still(120).map((m, t) => (t ? { ...m, tx: 0.02 * Math.sin(t * 1.7), ty: 0.015 * Math.cos(t * 2.3) } : m));
+    const jitter = (path: Similarity[]): number => {
+      let s = 0;
+      for (let t = 1; t < path.length; t++) s += Math.abs(compose(invert(path[t]), compose(motion[t], path[t - 1])).tx);
+      return s / (path.length - 1);
+    };
+    const input = motion.slice(1).reduce((s, m) => s + Math.abs(m.tx), 0) / 119;
+    const smooth = await planCameraPath(motion, { strength: 0.5, ...geom });
+    expect(jitter(smooth)).toBeLessThan(input * 0.2);
+    const tripod = await planCameraPath(motion, { strength: 0.5, ...geom, tripod: true });
+    expect(jitter(tripod)).toBeLessThan(1e-6);
+  });
+
+  it('safeZoom never leaves a border, even after a violated crop', () => {
+    const path = [IDENTITY, { a: 1, b: 0, tx: 0.08, ty: 0 }, { a: 0.95, b: 0.02, tx: -0.1, ty: 0.04 }, IDENTITY];
+    for (const A of safeZoom(path, 0.5625, 2)) expect(fitFactor(A, 0.5625)).toBeGreaterThanOrEqual(1 - 1e-9);
+  });
+});
+
+describe('warpFrame', () => {
+  it('copies exactly at identity and shifts by whole pixels exactly (yuv420p)', () => {
+    const w = 64, h = 48;
+    const f = RAW_FORMATS.yuv420p;
+    const size = w * h * 1.5;
+    const src = Buffer.from(Array.from({ length: size }, (_, i) => (i * 7) % 251));
+    const dst = Buffer.alloc(size);
+    warpFrame(src, dst, f, w, h, IDENTITY, { border: 'crop' });
+    expect(dst.equals(src)).toBe(true);
+    // 4 luma px right in normalized units is 4 / 32; chroma moves 2 samples.
+    warpFrame(src, dst, f, w, h, { a: 1, b: 0, tx: 4 / 32, ty: 0 }, { border: 'black' });
+    expect(dst[10 * w + 5]).toBe(src[10 * w + 9]);
+    expect(dst[10 * w + w - 1]).toBe(16);
+    expect(dst[w * h + 3 * 32 + 1]).toBe(src[w * h + 3 * 32 + 3]);
+  });
+});
