@@ -175,6 +175,9 @@ async function solveWindow(F: Similarity[], w: PathWeights, aspect: number, trip
   return Array.from({ length: n }, (_, t) => ({ a: col(`a${t}`), b: col(`b${t}`), tx: col(`x${t}`), ty: col(`y${t}`) }));
 }
 
+const NOISE_FLOOR = 1.5e-4;
+const isNoise = (m: Similarity): boolean => Math.abs(m.a - 1) < NOISE_FLOOR && Math.abs(m.b) < NOISE_FLOOR && Math.abs(m.tx) < NOISE_FLOOR && Math.abs(m.ty) < NOISE_FLOOR;
+
 /**
  * Per-frame warps A_t (output normalized coordinates -> input-frame normalized coordinates) for a
  * clip with measured `motion` (entry t: frame t-1 -> t). Identity everywhere at strength 0.
@@ -186,7 +189,9 @@ export async function planCameraPath(motion: FrameMotion[], opts: CameraPathOpti
   const w = { ...weightsForStrength(opts.strength, opts.border), ...opts.weights };
   const aspect = opts.height / opts.width;
   // F_t maps frame t to frame t-1: the inverse of the measured motion (unreliable frames: identity).
-  const F = motion.map((m, t) => (t === 0 || !m.reliable ? { ...IDENTITY } : invert(m)));
+  // Motion below NOISE_FLOOR (about 0.02 px at 320 px) is codec noise on a still camera: taken as
+  // none, so a tripod shot comes out bit-exact instead of zoomed by 1e-4.
+  const F = motion.map((m, t) => (t === 0 || !m.reliable || isNoise(m) ? { ...IDENTITY } : invert(m)));
   const L = Math.max(30, opts.window ?? 300);
   const overlap = Math.min(Math.floor(L / 3), opts.overlap ?? 60);
   const out: Similarity[] = [];
