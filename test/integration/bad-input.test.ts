@@ -81,10 +81,10 @@ describe('bad input is refused with a clear, typed error', () => {
   });
 
   it('stages that have not landed yet are refused, never ignored', async () => {
-    const { code, err } = await cliError([cfrClip(), '-o', out, '--stabilize']);
+    const { code, err } = await cliError([cfrClip(), '-o', out, '--denoise-video']);
     expect(code).toBe(1);
     expect(err?.code).toBe('STAGE_NOT_AVAILABLE');
-    expect(err?.message).toContain('--stabilize');
+    expect(err?.message).toContain('--denoise-video');
   });
 
   it('an odd pixel format (Bayer raw)', async () => {
