@@ -26,12 +26,15 @@ export function registerServe(program: Command, run: (fn: (reporter: Reporter, s
     })
     .option('--renderer <dir>', 'the built renderer (default: dist/renderer; build it with `npm run build:renderer`)')
     .option('--json', 'print the address as a JSON line')
-    .action((opts: { port?: number; renderer?: string; json?: boolean }) =>
+    .option('--db <file>', 'job database shared with `clearcut jobs` and watch folders (default $CLEARCUT_JOBS_DB or the user data folder)')
+    .action((opts: { port?: number; renderer?: string; json?: boolean; db?: string }) =>
       run(async (_reporter, signal) => {
         const rendererDir = path.resolve(opts.renderer ?? path.join(ROOT, 'dist', 'renderer'));
         if (!existsSync(path.join(rendererDir, 'index.html'))) throw new UsageError(`The app is not built: ${rendererDir}/index.html is missing. Run \`npm run build:renderer\` (vite build) first.`);
         const work = await mkdtemp(path.join(os.tmpdir(), 'clearcut-serve-'));
-        const engine = new EngineService(work, 'web');
+        // Exports go to the persistent job queue: `clearcut jobs list` shows them, and those still
+        // queued or running when this stops run when it starts again.
+        const engine = new EngineService(work, 'web', { db: opts.db });
         const server = await startServer({ engine, rendererDir, port: opts.port });
         if (opts.json) process.stdout.write(`${JSON.stringify({ type: 'listening', url: server.url, port: server.port })}\n`);
         else process.stdout.write(`Clearcut is running at\n\n  ${server.url}\n\nOpen it in a browser on this machine. Only this address (with its token) is let in. Ctrl-C stops.\n`);

@@ -66,19 +66,30 @@ async function adoptableOutput(job: JobRecord): Promise<boolean> {
   }
 }
 
+/** The export of one job, before its signal and listeners are attached. */
+export type JobExportRequest = Omit<ExportRequest, 'signal' | 'onProgress' | 'onWarning'>;
+
 export interface ExportRunnerOptions {
   /** Replace runExport (tests). */
   exportFn?: typeof runExport;
+  /**
+   * Adjust a job's export before it runs, from what the job carries (its meta), so the change holds
+   * in any process that runs the job, after a restart too. The app uses it for the stage that writes
+   * the captions the user edited and for its overwrite choice: a request with `overwrite` replaces an
+   * existing output instead of failing with OUTPUT_EXISTS.
+   */
+  prepare?: (job: JobRecord, request: JobExportRequest) => JobExportRequest | Promise<JobExportRequest>;
 }
 
 export function createExportRunner(opts: ExportRunnerOptions = {}): JobRunner {
   const exportFn = opts.exportFn ?? runExport;
   return async (job, ctx) => {
+    const base = requestFromPreset(job.preset, job.input, job.output, job.device);
+    const req = opts.prepare ? await opts.prepare(job, base) : base;
     if (existsSync(job.output)) {
       if (await adoptableOutput(job)) return { adopted: true };
-      throw new OutputError('OUTPUT_EXISTS', `${job.output} already exists and was not written by this job; Clearcut never overwrites. Move it away and retry the job.`, { file: job.output });
+      if (!req.overwrite) throw new OutputError('OUTPUT_EXISTS', `${job.output} already exists and was not written by this job; Clearcut never overwrites. Move it away and retry the job.`, { file: job.output });
     }
-    const req = requestFromPreset(job.preset, job.input, job.output, job.device);
     const summary = await exportFn({ ...req, signal: ctx.signal, onProgress: ctx.onProgress, onWarning: ctx.onWarning });
     return { summary };
   };

@@ -48,7 +48,13 @@ export function presetKey(preset: Preset): string {
   return canonicalJson({ stages: preset.stages, encoder: preset.encoder, naming: preset.naming });
 }
 
-/** A stable 16-hex-digit job id from the input's fingerprint and the preset. */
-export function jobId(fingerprint: string, preset: Preset): string {
-  return createHash('sha256').update(fingerprint).update('\0').update(presetKey(preset)).digest('hex').slice(0, 16);
+/**
+ * A stable 16-hex-digit job id from the input's fingerprint and the preset, plus, when given, the
+ * settings beyond the preset that change the result (`variant`, e.g. the app's chosen output and
+ * edited captions). Without a variant the id is the same as it always was.
+ */
+export function jobId(fingerprint: string, preset: Preset, variant?: unknown): string {
+  const h = createHash('sha256').update(fingerprint).update('\0').update(presetKey(preset));
+  if (variant !== undefined) h.update('\0').update(canonicalJson(variant));
+  return h.digest('hex').slice(0, 16);
 }

@@ -1,9 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClearcutError, MediaError } from '../common/errors.js';
+import Database from 'better-sqlite3';
+import type { ExportRequest } from '../pipeline/export-request.js';
+import type { runExport } from '../pipeline/run-export.js';
 import { PresetSchema } from '../presets/presets.js';
+import { createExportRunner } from './export-job.js';
 import { jobId } from './fingerprint.js';
 import type { JobSpec } from './job.js';
 import { LocalJobQueue, type JobRunner } from './job-queue.js';
@@ -147,5 +151,85 @@ describe('LocalJobQueue', () => {
     await q.stop();
     expect(s.get(job.id)?.state).toBe('cancelled');
     expect(s.retry(job.id)?.state).toBe('queued');
+  });
+});
+
+describe('lanes, variants and the export runner hook', () => {
+  it('keeps each lane to its own queue, and a variant makes another id', async () => {
+    const s = store();
+    const watchRuns: string[] = [];
+    const appRuns: string[] = [];
+    const watch = new LocalJobQueue(s, async (job) => (watchRuns.push(job.input), {}), { pollMs: 20 });
+    const app = new LocalJobQueue(s, async (job) => (appRuns.push(job.input), {}), { pollMs: 20, lane: 'app' });
+    await watch.submit(spec(1));
+    const a = await app.submit(spec(1, { input: '/in/app.mp4', variant: { output: '/out/mine.mp4' } }));
+    expect(a.created).toBe(true);
+    expect(a.job.lane).toBe('app');
+    expect(a.job.id).toBe(jobId('v1:1:abc', preset, { output: '/out/mine.mp4' }));
+    expect(a.job.id).not.toBe(jobId('v1:1:abc', preset));
+    expect(s.counts({ lane: 'app' })).toMatchObject({ queued: 1 });
+    expect(s.counts({ lane: null })).toMatchObject({ queued: 1 });
+    expect(s.list({ lane: 'app' }).map((j) => j.id)).toEqual([a.job.id]);
+    watch.start();
+    await watch.whenIdle(); // the app's job does not keep the watch queue busy
+    await watch.stop();
+    expect(watchRuns).toEqual(['/in/1.mp4']);
+    expect(s.get(a.job.id)?.state).toBe('queued');
+    app.start();
+    await app.whenIdle();
+    await app.stop();
+    expect(appRuns).toEqual(['/in/app.mp4']);
+  });
+
+  it('queues a job again through the queue, a done one only when asked, with updated meta', async () => {
+    const s = store();
+    const q = new LocalJobQueue(s, async () => ({}), { pollMs: 20 });
+    const { job } = await q.submit(spec(1, { meta: { overwrite: false, keep: 1 } }));
+    q.start();
+    await q.whenIdle();
+    const queued: string[] = [];
+    q.on('queued', (j) => queued.push(j.id));
+    expect(q.retry(job.id)).toBeUndefined();
+    const again = q.retry(job.id, { done: true, meta: { overwrite: true } });
+    expect(again?.state).toBe('queued');
+    expect(again?.meta).toEqual({ overwrite: true, keep: 1 });
+    expect(queued).toEqual([job.id]);
+    await q.whenIdle();
+    await q.stop();
+    expect(s.get(job.id)?.history.map((h) => h.outcome)).toEqual(['done', 'done']);
+  });
+
+  it('adds the lane column to a job file made before lanes', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'clearcut-jobs-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'old.sqlite');
+    const db = new Database(file);
+    db.exec(`CREATE TABLE jobs (id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, input TEXT NOT NULL, output TEXT NOT NULL, preset_json TEXT NOT NULL, device TEXT NOT NULL DEFAULT 'cpu', state TEXT NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0, max_attempts INTEGER NOT NULL DEFAULT 3, run_after INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, finished_at TEXT,
+      lease_owner TEXT, lease_expires INTEGER, progress REAL, eta REAL, error_code TEXT, error_message TEXT, report_path TEXT, history_json TEXT NOT NULL DEFAULT '[]', meta_json TEXT NOT NULL DEFAULT '{}')`);
+    db.prepare("INSERT INTO jobs (id, fingerprint, input, output, preset_json, state, created_at, updated_at) VALUES ('old', 'fp', '/in/a.mp4', '/out/a.mp4', ?, 'queued', 't', 't')").run(JSON.stringify(preset));
+    db.close();
+    const s = new SqliteJobStore(file);
+    expect(s.get('old')?.lane).toBeUndefined();
+    expect(s.claim('me:1:x', 1000)?.id).toBe('old');
+    s.close();
+  });
+
+  it('lets the caller adjust a job\'s export (extra stages, overwrite) from what the job carries', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'clearcut-jobs-'));
+    dirs.push(dir);
+    const output = path.join(dir, 'out.mp4');
+    writeFileSync(output, 'an older export');
+    const calls: ExportRequest[] = [];
+    const exportFn = (async (req: ExportRequest) => (calls.push(req), { output: req.output, sidecars: [], stages: [], warnings: [] })) as unknown as typeof runExport;
+    const s = store();
+    const { job } = s.add(spec(1, { output, meta: { overwrite: true } }));
+    const ctx = { signal: new AbortController().signal, onProgress: () => {}, onWarning: () => {} };
+    await expect(createExportRunner({ exportFn })(job, ctx)).rejects.toMatchObject({ code: 'OUTPUT_EXISTS' });
+    const runner = createExportRunner({ exportFn, prepare: (j, req) => ({ ...req, overwrite: j.meta.overwrite === true, extraStages: [] }) });
+    await runner(job, ctx);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ output, overwrite: true, extraStages: [] });
+    expect(existsSync(output)).toBe(true);
   });
 });

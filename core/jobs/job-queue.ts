@@ -59,6 +59,11 @@ export interface LocalQueueOptions {
   writeReport?: JobReportWriter;
   /** Smallest interval between progress events per job (default 500 ms). */
   progressIntervalMs?: number;
+  /**
+   * The lane this queue runs (JobSpec.lane): it claims only that lane's jobs, and is idle when that
+   * lane has nothing queued or running. Unset: the default lane (watch folders, `clearcut jobs`).
+   */
+  lane?: string;
 }
 
 /** Owners ("host:pid:nonce") of queues alive in this process. */
@@ -112,7 +117,7 @@ export class LocalJobQueue extends EventEmitter<JobEvents> implements JobSubmitt
 
   /** Add a job (no-op for a job id already known). Starts it soon when the queue runs. */
   async submit(spec: JobSpec): Promise<{ job: JobRecord; created: boolean }> {
-    const res = this.store.add(spec, { maxAttempts: this.policy.maxAttempts });
+    const res = this.store.add({ ...spec, lane: spec.lane ?? this.opts.lane }, { maxAttempts: this.policy.maxAttempts });
     if (res.created) this.emit('queued', res.job);
     if (this.started) setImmediate(() => this.fill());
     return res;
@@ -149,6 +154,18 @@ export class LocalJobQueue extends EventEmitter<JobEvents> implements JobSubmitt
     this.started = false;
   }
 
+  /**
+   * Queue a failed or cancelled job again (a done one too with `done`), as `clearcut jobs retry`
+   * does, and emit `queued` for it. Undefined when the job is not in such a state.
+   */
+  retry(id: string, opts: { done?: boolean; meta?: Record<string, unknown> } = {}): JobRecord | undefined {
+    const job = this.store.retry(id, opts);
+    if (!job) return undefined;
+    this.emit('queued', job);
+    if (this.started) setImmediate(() => this.fill());
+    return job;
+  }
+
   /** Cancel a job here or anywhere (a worker elsewhere sees it at its next heartbeat). */
   cancel(id: string): JobRecord | undefined {
     const job = this.store.cancel(id);
@@ -177,7 +194,7 @@ export class LocalJobQueue extends EventEmitter<JobEvents> implements JobSubmitt
   }
 
   private isIdle(): boolean {
-    const c = this.store.counts();
+    const c = this.store.counts({ lane: this.opts.lane ?? null });
     return this.running.size === 0 && c.queued === 0 && c.running === 0;
   }
 
@@ -197,7 +214,7 @@ export class LocalJobQueue extends EventEmitter<JobEvents> implements JobSubmitt
 
   private fill(): void {
     while (this.started && !this.stopping && this.running.size < this.concurrency) {
-      const job = this.store.claim(this.owner, this.leaseMs);
+      const job = this.store.claim(this.owner, this.leaseMs, undefined, this.opts.lane);
       if (!job) break;
       const controller = new AbortController();
       const entry: RunningJob = { controller, done: Promise.resolve() };
@@ -205,6 +222,7 @@ export class LocalJobQueue extends EventEmitter<JobEvents> implements JobSubmitt
       entry.done = this.runOne(job, entry).finally(() => {
         this.running.delete(job.id);
         setImmediate(() => {
+          if (!this.started) return; // stopped meanwhile (its store may be closed already)
           this.fill();
           if (this.isIdle()) this.emit('idle');
         });

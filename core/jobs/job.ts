@@ -22,6 +22,13 @@ export interface JobSpec {
   device?: Device;
   /** Free-form facts for the caller (the watch folder keeps its root and relative path here). */
   meta?: Record<string, unknown>;
+  /**
+   * Which queues run the job: a LocalJobQueue only claims jobs of its own lane (none by default).
+   * The app's jobs are in the 'app' lane, because only the app's runner knows their extra settings.
+   */
+  lane?: string;
+  /** Settings beyond the preset that change the result (the app's output and edited captions); part of the id. */
+  variant?: unknown;
 }
 
 /** One try at a job, kept in the job's history and its report. */
@@ -63,6 +70,7 @@ export interface JobRecord {
   reportPath?: string;
   history: JobAttempt[];
   meta: Record<string, unknown>;
+  lane?: string;
 }
 
 /** Events a queue emits (local or distributed). */

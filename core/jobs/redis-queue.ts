@@ -106,7 +106,7 @@ export class RedisJobQueue extends EventEmitter<JobEvents> implements JobSubmitt
   }
 
   async submit(spec: JobSpec): Promise<{ job: JobRecord; created: boolean }> {
-    const id = jobId(spec.fingerprint, spec.preset);
+    const id = jobId(spec.fingerprint, spec.preset, spec.variant);
     const existing = await this.queue.getJob(id);
     if (existing) return { job: await toRecord(existing), created: false };
     await this.client.hsetnx(this.outputsKey, spec.output, id);

@@ -37,6 +37,7 @@ interface Row {
   report_path: string | null;
   history_json: string;
   meta_json: string;
+  lane: string | null;
 }
 
 const SCHEMA = `
@@ -62,7 +63,8 @@ CREATE TABLE IF NOT EXISTS jobs (
   error_message TEXT,
   report_path TEXT,
   history_json TEXT NOT NULL DEFAULT '[]',
-  meta_json TEXT NOT NULL DEFAULT '{}'
+  meta_json TEXT NOT NULL DEFAULT '{}',
+  lane TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state, run_after, created_at);
 CREATE INDEX IF NOT EXISTS jobs_output ON jobs(output);
@@ -113,6 +115,7 @@ function toRecord(r: Row): JobRecord {
     reportPath: r.report_path ?? undefined,
     history: JSON.parse(r.history_json) as JobAttempt[],
     meta: JSON.parse(r.meta_json) as Record<string, unknown>,
+    lane: r.lane ?? undefined,
   };
 }
 
@@ -127,6 +130,9 @@ export class SqliteJobStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
+    // Files made before lanes existed get the column (NULL: the default lane).
+    const columns = this.db.prepare<{ name: string }>('PRAGMA table_info(jobs)').all();
+    if (!columns.some((c) => c.name === 'lane')) this.db.exec('ALTER TABLE jobs ADD COLUMN lane TEXT');
   }
 
   close(): void {
@@ -143,29 +149,43 @@ export class SqliteJobStore {
     return this.db.prepare<Row>('SELECT * FROM jobs WHERE id LIKE ? ORDER BY created_at').all(`${idOrPrefix.replace(/[%_]/g, '')}%`).map(toRecord);
   }
 
-  list(filter: { state?: JobState } = {}): JobRecord[] {
-    const rows = filter.state
-      ? this.db.prepare<Row>('SELECT * FROM jobs WHERE state = ? ORDER BY created_at').all(filter.state)
-      : this.db.prepare<Row>('SELECT * FROM jobs ORDER BY created_at').all();
-    return rows.map(toRecord);
+  /** Jobs, oldest first; `lane` (null: the default lane) narrows to one lane. */
+  list(filter: { state?: JobState; lane?: string | null } = {}): JobRecord[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.state) {
+      where.push('state = ?');
+      params.push(filter.state);
+    }
+    if (filter.lane !== undefined) {
+      where.push('lane IS ?');
+      params.push(filter.lane);
+    }
+    const sql = `SELECT * FROM jobs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at`;
+    return this.db.prepare<Row>(sql).all(...params).map(toRecord);
   }
 
-  counts(): Record<JobState, number> {
+  /** Jobs per state, in all lanes or in one (null: the default lane). */
+  counts(filter: { lane?: string | null } = {}): Record<JobState, number> {
     const out: Record<JobState, number> = { queued: 0, running: 0, done: 0, failed: 0, cancelled: 0 };
-    for (const r of this.db.prepare<{ state: JobState; n: number }>('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state').all()) out[r.state] = r.n;
+    const rows =
+      filter.lane !== undefined
+        ? this.db.prepare<{ state: JobState; n: number }>('SELECT state, COUNT(*) AS n FROM jobs WHERE lane IS ? GROUP BY state').all(filter.lane)
+        : this.db.prepare<{ state: JobState; n: number }>('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state').all();
+    for (const r of rows) out[r.state] = r.n;
     return out;
   }
 
   /** Add a job unless one with the same id exists. Returns the stored job and whether it is new. */
   add(spec: JobSpec, opts: { maxAttempts?: number } = {}): { job: JobRecord; created: boolean } {
-    const id = jobId(spec.fingerprint, spec.preset);
+    const id = jobId(spec.fingerprint, spec.preset, spec.variant);
     const t = now();
     const res = this.db
       .prepare(
-        `INSERT OR IGNORE INTO jobs (id, fingerprint, input, output, preset_json, device, state, max_attempts, run_after, created_at, updated_at, meta_json)
-         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, 0, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO jobs (id, fingerprint, input, output, preset_json, device, state, max_attempts, run_after, created_at, updated_at, meta_json, lane)
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, 0, ?, ?, ?, ?)`,
       )
-      .run(id, spec.fingerprint, spec.input, spec.output, JSON.stringify(spec.preset), spec.device ?? 'cpu', opts.maxAttempts ?? 3, t, t, JSON.stringify(spec.meta ?? {}));
+      .run(id, spec.fingerprint, spec.input, spec.output, JSON.stringify(spec.preset), spec.device ?? 'cpu', opts.maxAttempts ?? 3, t, t, JSON.stringify(spec.meta ?? {}), spec.lane ?? null);
     return { job: this.get(id)!, created: res.changes === 1 };
   }
 
@@ -176,13 +196,13 @@ export class SqliteJobStore {
   }
 
   /**
-   * Take the oldest due queued job for `owner`, with a lease until `leaseExpires`. Atomic across
-   * processes: the update only succeeds while the row is still queued.
+   * Take the oldest due queued job of `lane` (default: the default lane) for `owner`, with a lease
+   * until `leaseExpires`. Atomic across processes: the update only succeeds while the row is still queued.
    */
-  claim(owner: string, leaseMs: number, device?: Device): JobRecord | undefined {
+  claim(owner: string, leaseMs: number, device?: Device, lane?: string): JobRecord | undefined {
     const tx = this.db.transaction(() => {
       const t = Date.now();
-      const r = this.db.prepare<Row>("SELECT * FROM jobs WHERE state = 'queued' AND run_after <= ? ORDER BY created_at LIMIT 1").get(t);
+      const r = this.db.prepare<Row>("SELECT * FROM jobs WHERE state = 'queued' AND run_after <= ? AND lane IS ? ORDER BY created_at LIMIT 1").get(t, lane ?? null);
       if (!r) return undefined;
       const job = toRecord(r);
       const attempt: JobAttempt = { attempt: job.attempts + 1, owner, device: device ?? job.device, startedAt: new Date(t).toISOString() };
@@ -281,12 +301,21 @@ export class SqliteJobStore {
     return tx.immediate();
   }
 
-  /** Queue a failed or cancelled job again, with a fresh set of tries. */
-  retry(id: string): JobRecord | undefined {
-    const res = this.db
-      .prepare("UPDATE jobs SET state = 'queued', attempts = 0, run_after = 0, error_code = NULL, error_message = NULL, finished_at = NULL, updated_at = ? WHERE id = ? AND state IN ('failed','cancelled')")
-      .run(now(), id);
-    return res.changes ? this.get(id) : undefined;
+  /**
+   * Queue a failed or cancelled job again, with a fresh set of tries; with `done`, a done job too
+   * (the app exporting the same thing again over a deleted or overwritable output). `meta` is merged
+   * into the job's meta (settings that are not part of the id, such as the app's overwrite choice).
+   */
+  retry(id: string, opts: { done?: boolean; meta?: Record<string, unknown> } = {}): JobRecord | undefined {
+    const tx = this.db.transaction(() => {
+      const job = this.get(id);
+      if (!job || !(job.state === 'failed' || job.state === 'cancelled' || (opts.done && job.state === 'done'))) return undefined;
+      this.db
+        .prepare("UPDATE jobs SET state = 'queued', attempts = 0, run_after = 0, error_code = NULL, error_message = NULL, finished_at = NULL, updated_at = ?, meta_json = ? WHERE id = ? AND state = ?")
+        .run(now(), JSON.stringify({ ...job.meta, ...opts.meta }), id, job.state);
+      return this.get(id);
+    });
+    return tx.immediate();
   }
 
   /**

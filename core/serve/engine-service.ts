@@ -4,20 +4,18 @@
  * names must be one the user opened (AllowedPaths); arguments are checked by the caller with
  * ./schemas.ts before they get here.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ffmpegBinary, ffmpegFeatures } from '../media/ffmpeg-binaries.js';
 import type { MediaInfo } from '../media/media-info.js';
 import { probeMedia } from '../media/probe.js';
 import { availableDevices } from '../models/session.js';
-import { runExport } from '../pipeline/run-export.js';
 import { CAPABILITIES } from '../stages/index.js';
 import { toSrt, toWebVtt, type TranscriptJson } from '../stages/captions/formats.js';
 import { AllowedPaths } from './allowed-paths.js';
-import { createEditedCaptionStage, toCaptionCues } from './edited-captions-stage.js';
-import { LocalJobQueue } from './local-queue.js';
+import { AppJobs, type AppJobsOptions } from './app-jobs.js';
+import { toCaptionCues } from './edited-captions-stage.js';
 import { thumbnails, waveformPeaks } from './media-tools.js';
 import { PreviewRenderer } from './preview.js';
 import { InputError } from './schemas.js';
@@ -37,16 +35,24 @@ export function summarizeClip(m: MediaInfo): ClipSummary {
   return { path: m.file, durationSeconds: m.duration, width: v?.width, height: v?.height, frameRate, variableFrameRate: !!v?.variableFrameRate, rotation: v?.rotation ?? 0, audioTracks: m.audio.length, warnings };
 }
 
+export type EngineJobsOptions = Omit<AppJobsOptions, 'onFiles'>;
+
 export class EngineService {
   readonly allowed = new AllowedPaths();
-  readonly queue = new LocalJobQueue(() => randomUUID());
+  /** Exports and transcriptions, on the persistent job queue shared with watch folders and `clearcut jobs`. */
+  readonly jobs: AppJobs;
   private readonly previews: PreviewRenderer;
   private readonly probes = new Map<string, Promise<MediaInfo>>();
 
-  /** `workFolder` holds previews and transcripts; it is readable by the UI. */
-  constructor(private readonly workFolder: string, private readonly shell: 'electron' | 'web' = 'web') {
+  /**
+   * `workFolder` holds previews; it is readable by the UI. `jobs.db` names the job database (default
+   * $CLEARCUT_JOBS_DB or the user data folder); exports queued there by an earlier engine resume now.
+   */
+  constructor(workFolder: string, private readonly shell: 'electron' | 'web' = 'web', jobs: EngineJobsOptions = {}) {
     this.previews = new PreviewRenderer(path.join(workFolder, 'previews'));
     this.allowed.allowFolder(workFolder);
+    this.jobs = new AppJobs({ ...jobs, onFiles: (files) => files.forEach((f) => this.allowed.allowFile(f)) });
+    this.jobs.start();
   }
 
   async info(): Promise<EngineInfoData> {
@@ -148,57 +154,20 @@ export class EngineService {
     return abs;
   }
 
-  startExport(job: ExportJob): string {
+  /** Queue an export; resolves with its job id (a failed or cancelled one with the same settings runs again). */
+  async startExport(job: ExportJob): Promise<string> {
     const input = this.requireAllowed(job.input, 'The input');
     const output = this.checkOutput(job.output);
     if (output === input) throw new InputError('The output would replace the input; choose another name.');
-    const { cues, captions, speed, ...rest } = job;
-    const edited = cues && captions?.length ? [createEditedCaptionStage(cues, captions)] : [];
-    return this.queue.add({
-      kind: 'export',
-      input,
-      output,
-      run: async (signal, emit, jobId) => {
-        const s = await runExport({
-          ...rest,
-          input,
-          output,
-          preset: speed,
-          captions: edited.length ? undefined : captions,
-          extraStages: edited,
-          signal,
-          onProgress: (e) => emit({ type: 'progress', jobId, stage: e.stage, done: e.done, total: e.total, fps: e.fps, eta: e.eta, fraction: e.fraction }),
-          onWarning: (message) => emit({ type: 'warning', jobId, message }),
-        });
-        this.allowed.allowFile(s.output);
-        s.sidecars.forEach((f) => this.allowed.allowFile(f));
-        return { output: s.output, sidecars: s.sidecars };
-      },
-    });
+    return this.jobs.submitExport(input, output, job);
   }
 
-  private readonly transcripts = new Map<string, string>();
-
-  startTranscribe(p: string): string {
-    const input = this.requireAllowed(p);
-    const output = path.join(this.workFolder, 'transcripts', `${randomUUID()}.json`);
-    const id = this.queue.add({
-      kind: 'transcribe',
-      input,
-      output,
-      run: async (signal, emit, jobId) => {
-        await mkdir(path.dirname(output), { recursive: true });
-        const s = await runExport({ input, output, captions: [], signal, onProgress: (e) => emit({ type: 'progress', jobId, stage: e.stage, done: e.done, total: e.total, fps: e.fps, eta: e.eta, fraction: e.fraction }), onWarning: (message) => emit({ type: 'warning', jobId, message }) });
-        return { output: s.output };
-      },
-    });
-    this.transcripts.set(id, output);
-    return id;
+  async startTranscribe(p: string): Promise<string> {
+    return this.jobs.submitTranscribe(this.requireAllowed(p));
   }
 
   async readTranscript(jobId: string): Promise<TranscriptData> {
-    const file = this.transcripts.get(jobId);
-    if (!file) throw new InputError('No such transcription.');
+    const file = this.jobs.transcriptFile(jobId);
     const t = JSON.parse(await readFile(file, 'utf8')) as TranscriptJson;
     const words = t.segments.flatMap((s) => s.words);
     const cues: CueData[] = t.cues.map((c) => ({ ...c, words: words.filter((w) => w.start >= c.start - 0.01 && w.end <= c.end + 0.01).map(({ text, start, end, confidence }) => ({ text, start, end, confidence })) }));
@@ -217,7 +186,7 @@ export class EngineService {
   }
 
   cancelJob(jobId: string): void {
-    this.queue.cancel(jobId);
+    this.jobs.cancel(jobId);
   }
 
   /** A browser cannot open the engine machine's file manager; the UI shows the folder instead. */
@@ -231,11 +200,17 @@ export class EngineService {
   }
 
   onJobEvent(listener: (e: JobEventData) => void): () => void {
-    return this.queue.subscribe(listener);
+    return this.jobs.onEvent(listener);
   }
 
-  shutdown(): void {
-    this.queue.cancelAll();
+  /** `queued` events for exports still waiting or running, for a UI that connects after they started. */
+  activeJobs(): JobEventData[] {
+    return this.jobs.activeJobs();
+  }
+
+  /** Stop: running exports go back to the queue (they run at the next start); transcriptions are cancelled. */
+  async shutdown(): Promise<void> {
     this.previews.cancel();
+    await this.jobs.stop();
   }
 }

@@ -25,7 +25,7 @@ describe('clearcut serve HTTP bridge', () => {
     fetch(`http://127.0.0.1:${server.port}/api/${method}`, { method: 'POST', headers: { [TOKEN_HEADER]: token, 'content-type': 'application/json' }, body: JSON.stringify({ args }) });
 
   beforeAll(async () => {
-    server = await startServer({ engine: new EngineService(work), rendererDir: renderer });
+    server = await startServer({ engine: new EngineService(work, 'web', { db: path.join(work, 'jobs.sqlite') }), rendererDir: renderer });
   });
   afterAll(() => server.close());
 

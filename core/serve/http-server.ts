@@ -137,6 +137,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (url.pathname === '/events') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
       res.write(': connected\n\n');
+      // Exports queued before this page connected (an earlier page, or before a restart of the engine).
+      for (const e of engine.activeJobs()) res.write(`data: ${JSON.stringify(e)}\n\n`);
       streams.add(res);
       const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
       req.on('close', () => {
@@ -167,13 +169,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
-    close: () =>
-      new Promise<void>((resolve) => {
-        unsubscribe();
-        for (const s of streams) s.end();
-        engine.shutdown();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: async () => {
+      unsubscribe();
+      for (const s of streams) s.end();
+      await engine.shutdown();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Utility process entry: runs the engine (ffmpeg, ONNX inference) away from the main process, so a
  * native crash there fails a job instead of the app. It hosts the same EngineService and API table
- * as `clearcut serve`. Messages: { id, method, args } in; { id, ok, value | error } or { event } out.
+ * as `clearcut serve`, so the app's exports are jobs of the persistent queue (`clearcut jobs`).
+ * Messages: { id, method, args } in; { id, ok, value | error } or { event } out.
  */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -31,3 +32,6 @@ port.on('message', ({ data }) => {
 });
 
 process.on('exit', () => killAllMediaProcesses());
+// Jobs are in the persistent queue: on a normal stop a running export goes back to the queue
+// without spending a try, and runs when the app starts again.
+process.once('SIGTERM', () => void engine.shutdown().finally(() => process.exit(0)));

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffprobeBinary } from '../../core/media/ffmpeg-binaries.js';
-import { ffmpeg, fixture, ROOT, workDir } from '../integration/fixtures.js';
+import { ffmpeg, fixture, jsonLines, ROOT, runCli, workDir } from '../integration/fixtures.js';
 import { CHROMIUM, CHROMIUM_ARGS, ensureRendererBuilt, startServe } from './serve-process.js';
 
 const SHOTS = path.join(ROOT, 'docs', 'screenshots');
@@ -112,6 +112,12 @@ describe.skipIf(!hasChromium)(`the app in Chromium through clearcut serve${hasCh
     expect(streams.find((s) => s.codec_type === 'subtitle')?.codec_name).toBe('mov_text');
     expect(readFileSync(path.join(dir, 'interview_clean.srt'), 'utf8')).toContain('Edited by the end-to-end test');
     expect(readFileSync(path.join(dir, 'interview_clean.vtt'), 'utf8')).toContain('Edited by the end-to-end test');
+
+    // The app's export is a job of the same persistent queue as watch folders: `clearcut jobs` lists it.
+    const listed = jsonLines((await runCli(['jobs', 'list', '--json', '--db', server.db])).stdout)[0] as { jobs: Array<{ id: string; state: string; output: string; lane?: string; reportPath?: string }> };
+    const exported = listed.jobs.find((j) => j.output === out);
+    expect(exported).toMatchObject({ state: 'done', lane: 'app' });
+    expect(existsSync(exported!.reportPath!)).toBe(true);
 
     await page.keyboard.press('Control+,');
     await page.getByRole('dialog', { name: 'Settings' }).waitFor();

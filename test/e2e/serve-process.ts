@@ -2,7 +2,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { CLI, ROOT } from '../integration/fixtures.js';
+import { CLI, ROOT, workDir } from '../integration/fixtures.js';
 
 export const CHROMIUM = process.env.CLEARCUT_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'];
@@ -12,8 +12,10 @@ export function ensureRendererBuilt(): void {
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
 }
 
-export async function startServe(): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `db` is the job database (default: a fresh one, so tests never touch the user's queue). */
+export async function startServe(opts: { db?: string } = {}): Promise<{ url: string; db: string; child: ChildProcess; stop: () => Promise<void> }> {
+  const db = opts.db ?? path.join(workDir('serve-jobs'), 'jobs.sqlite');
+  const child = spawn(process.execPath, [CLI, 'serve', '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CLEARCUT_JOBS_DB: db } });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += String(d)));
   const url = await new Promise<string>((resolve, reject) => {
@@ -28,6 +30,7 @@ export async function startServe(): Promise<{ url: string; child: ChildProcess; 
   });
   return {
     url,
+    db,
     child,
     stop: () =>
       new Promise<void>((resolve) => {

@@ -76,6 +76,17 @@ describe('app store', () => {
     useApp.getState().applyJobEvent(events[1]!);
     expect(useApp.getState().jobs[0]).toMatchObject({ status: 'done', fraction: 1 });
   });
+
+  it('shows a retried job (the engine queues the same job id again) as waiting', async () => {
+    setEngine(fakeEngine({ startExport: async () => ({ jobId: 'job-2' }) }));
+    await useApp.getState().startJob({ input: '/clips/a.mp4', output: '/clips/b.mp4' });
+    useApp.getState().applyJobEvent({ type: 'failed', jobId: 'job-2', code: 'FFMPEG_FAILED', message: 'ffmpeg died' });
+    expect(useApp.getState().jobs.find((j) => j.id === 'job-2')).toMatchObject({ status: 'failed', error: 'ffmpeg died' });
+    await useApp.getState().retryJob('job-2');
+    useApp.getState().applyJobEvent({ type: 'queued', jobId: 'job-2', kind: 'export', input: '/clips/a.mp4', output: '/clips/b.mp4' });
+    expect(useApp.getState().jobs.filter((j) => j.id === 'job-2')).toHaveLength(1);
+    expect(useApp.getState().jobs.find((j) => j.id === 'job-2')).toMatchObject({ status: 'queued', fraction: 0, error: undefined });
+  });
 });
 
 describe('caption checks and naming', () => {

@@ -49,6 +49,10 @@ export const createQueueSlice: Slice<QueueSlice> = (set, get) => {
       const known = get().jobs.some((j) => j.id === e.jobId);
       if (e.type === 'queued') {
         if (!known) set((s) => ({ jobs: [...s.jobs, { id: e.jobId, kind: e.kind, input: e.input, output: e.output, status: 'queued', fraction: 0, eta: null, warnings: [] }] }));
+        // A retry queues the same job (same id) again.
+        else if (get().jobs.some((j) => j.id === e.jobId && (j.status === 'failed' || j.status === 'cancelled' || j.status === 'done'))) {
+          patch(e.jobId, { status: 'queued', stage: undefined, fraction: 0, eta: null, error: undefined, warnings: [] });
+        }
         return;
       }
       if (!known) return;
