@@ -47,9 +47,12 @@ function timeWatch(clips: string[], work: string, concurrency: number): { second
   for (const c of clips) copyFileSync(c, path.join(input, path.basename(c)));
   const presetFile = path.join(work, 'preset.json');
   writeFileSync(presetFile, JSON.stringify(PRESET));
+  // A fresh job database: an old one would (rightly) treat every clip as already done.
+  const db = path.join(work, `jobs-c${concurrency}.sqlite`);
+  for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
   const t = performance.now();
   const r = spawnSync(process.execPath, [path.join(root, 'bin', 'clearcut.js'), 'watch', input, '--out', out, '--preset', presetFile, '--concurrency', String(concurrency), '--once', '--stable-ms', '100', '--json'], {
-    env: { ...process.env, CLEARCUT_JOBS_DB: path.join(work, `jobs-c${concurrency}.sqlite`) },
+    env: { ...process.env, CLEARCUT_JOBS_DB: db },
     encoding: 'utf8',
   });
   const seconds = (performance.now() - t) / 1000;
