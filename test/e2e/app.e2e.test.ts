@@ -58,6 +58,15 @@ describe.skipIf(!hasChromium)(`the app in Chromium through clearcut serve${hasCh
     await page.locator('input[data-stage="denoiseAudio"]:checked').waitFor();
     await shot('01-start');
 
+    // A browser cannot tell the app where a dropped file is: it says so and points to Open.
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['x'], 'dropped.mp4', { type: 'video/mp4' }));
+      document.querySelector('.panel.library')!.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));
+    });
+    expect(await page.locator('.library [role="alert"]').textContent()).toMatch(/dropped\.mp4.*Use Open/);
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+
     // Library: open the clip through the app's own open dialog.
     await page.click('[data-action="open-clips"]');
     await page.getByLabel('File path').fill(clip);
@@ -78,6 +87,11 @@ describe.skipIf(!hasChromium)(`the app in Chromium through clearcut serve${hasCh
     await page.click('[data-action="render-preview"]');
     await page.locator('.compare .pane.after video').waitFor({ timeout: 120_000 });
     await page.waitForFunction(() => [...document.querySelectorAll<HTMLVideoElement>('.compare video')].every((v) => v.readyState >= 2), undefined, { timeout: 30_000 });
+    // Playing the preview moves the timeline's playhead with it.
+    const playheadAt = async () => Number(await page.getByRole('slider', { name: 'Playhead' }).getAttribute('aria-valuenow'));
+    await page.keyboard.press('k');
+    await expect.poll(playheadAt, { timeout: 15_000 }).toBeGreaterThan(0.5);
+    await page.keyboard.press('k');
     await page.getByLabel('Before/after split').fill('0.4');
     await shot('03-preview');
     await page.getByRole('button', { name: 'Side by side' }).click();
@@ -92,13 +106,43 @@ describe.skipIf(!hasChromium)(`the app in Chromium through clearcut serve${hasCh
     const original = await first.inputValue();
     expect(original.length).toBeGreaterThan(5);
     await first.fill('Edited by the end-to-end test');
-    await page.getByLabel('Caption 1 start').click();
+    await page.getByLabel('Caption 1 start', { exact: true }).click();
     await page.keyboard.press('Escape');
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Control+z');
     await expect.poll(() => first.inputValue()).toBe(original);
     await page.keyboard.press('Control+Shift+z');
     await expect.poll(() => first.inputValue()).toBe('Edited by the end-to-end test');
+
+    // Timeline: zoom in, scrub by dragging, then drag caption 1's end edge to the left.
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+    await expect.poll(() => page.locator('.timeline-scroll').getAttribute('data-zoom')).toBe('2');
+    const strip = (await page.locator('.timeline-scroll').boundingBox())!;
+    await page.mouse.move(strip.x + 20, strip.y + 20);
+    await page.mouse.down();
+    await page.mouse.move(strip.x + 300, strip.y + 20, { steps: 6 });
+    await page.mouse.up();
+    const scrubbed = await playheadAt();
+    expect(scrubbed).toBeGreaterThan(0.3);
+    const endField = page.getByLabel('Caption 1 end', { exact: true });
+    const endEdge = page.getByRole('slider', { name: 'Caption 1 end edge' });
+    const endBefore = await endField.inputValue();
+    const endAt = async () => Number(await endEdge.getAttribute('aria-valuenow'));
+    const endSeconds = await endAt();
+    await endEdge.scrollIntoViewIfNeeded();
+    const edge = (await endEdge.boundingBox())!;
+    await page.mouse.move(edge.x + edge.width / 2, edge.y + edge.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(edge.x + edge.width / 2 - 90, edge.y + edge.height / 2, { steps: 8 });
+    await page.mouse.up();
+    const endDragged = await endAt();
+    expect(endDragged).toBeLessThan(endSeconds - 0.2);
+    expect(await endField.inputValue()).not.toBe(endBefore);
+    expect(await playheadAt()).toBe(scrubbed); // dragging an edge does not scrub
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => endField.inputValue()).toBe(endBefore);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(endAt).toBe(endDragged);
     await shot('04-captions');
 
     // Export, then watch the queue.

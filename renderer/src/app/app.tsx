@@ -32,8 +32,16 @@ export function App() {
     const onKey = (e: KeyboardEvent) => {
       if (handleShortcut(e, { openClips })) e.preventDefault();
     };
+    // A file dropped outside the library must not make the browser navigate away from the app.
+    const noNavigate = (e: DragEvent) => e.dataTransfer?.types.includes('Files') && e.preventDefault();
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    window.addEventListener('dragover', noNavigate);
+    window.addEventListener('drop', noNavigate);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('dragover', noNavigate);
+      window.removeEventListener('drop', noNavigate);
+    };
   }, []);
 
   const exportNow = () => {

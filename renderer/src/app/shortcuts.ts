@@ -15,6 +15,8 @@ export function handleShortcut(e: KeyboardEvent, actions: { openClips: () => voi
   if (mod && key === 'z' && !e.shiftKey) return s.undo(), true;
   if (mod && (key === 'y' || (key === 'z' && e.shiftKey))) return s.redo(), true;
   if (mod || e.altKey) return false;
+  if (key === '+' || key === '=') return s.zoomTimeline(1), true;
+  if (key === '-' || key === '_') return s.zoomTimeline(-1), true;
   if (key === ' ' || key === 'k') return togglePreviewPlayback(), true;
   if (key === 'j') return s.setPlayhead(s.playhead - 1), true;
   if (key === 'l') return s.setPlayhead(s.playhead + 1), true;

@@ -22,6 +22,8 @@ export interface CaptionsState {
   captionError?: string;
   selectedCue?: number;
   lastSaved?: string;
+  /** The cues as they were when a timeline edge drag began; the drag becomes one undo step. */
+  dragOrigin?: EditableCue[];
 }
 
 export interface CaptionsSlice extends CaptionsState {
@@ -33,13 +35,17 @@ export interface CaptionsSlice extends CaptionsState {
   mergeWithNext(id: number): void;
   deleteCue(id: number): void;
   selectCue(id: number | undefined): void;
+  /** Live retiming while an edge is dragged on the timeline: no undo step until endCueDrag. */
+  dragCue(id: number, patch: Partial<Pick<EditableCue, 'start' | 'end'>>): void;
+  /** Finish a drag: one undo step for the whole drag (none when nothing moved). */
+  endCueDrag(): void;
   undo(): void;
   redo(): void;
   clearCaptions(): void;
   saveCaptions(output: string, format: 'srt' | 'vtt'): Promise<void>;
 }
 
-export const initialCaptions: CaptionsState = { cues: [], past: [], future: [], lowConfidenceBelow: 0.5, captionStatus: 'none', captionJobId: undefined, captionError: undefined, selectedCue: undefined, lastSaved: undefined };
+export const initialCaptions: CaptionsState = { cues: [], past: [], future: [], lowConfidenceBelow: 0.5, captionStatus: 'none', captionJobId: undefined, captionError: undefined, selectedCue: undefined, lastSaved: undefined, dragOrigin: undefined };
 
 let nextId = 1;
 const HISTORY = 200;
@@ -103,6 +109,15 @@ export const createCaptionsSlice: Slice<CaptionsSlice> = (set, get) => {
       commit(get().cues.filter((c) => c.id !== id));
     },
     selectCue: (selectedCue) => set({ selectedCue }),
+    dragCue(id, patch) {
+      set((s) => ({ dragOrigin: s.dragOrigin ?? s.cues, cues: s.cues.map((c) => (c.id === id ? { ...c, ...patch } : c)) }));
+    },
+    endCueDrag() {
+      const { dragOrigin, cues } = get();
+      if (!dragOrigin) return;
+      if (dragOrigin === cues) return set({ dragOrigin: undefined });
+      set((s) => ({ dragOrigin: undefined, past: [...s.past, dragOrigin].slice(-HISTORY), future: [] }));
+    },
     undo() {
       const { past, cues, future } = get();
       if (!past.length) return;

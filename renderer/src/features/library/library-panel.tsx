@@ -12,16 +12,44 @@ export function LibraryPanel() {
   const addClips = useApp((s) => s.addClips);
   const shell = useApp((s) => s.engineInfo?.shell);
   const [dialog, setDialog] = useState(false);
+  const [dragOver, setDragOver] = useState(false);
+  const [dropNote, setDropNote] = useState<string | undefined>();
   const openClips = async () => {
     if (shell === 'electron') await addClips(await engine().pickClips());
     else setDialog(true);
   };
   return (
-    <section className="panel library" aria-label="Library">
+    <section
+      className={`panel library ${dragOver ? 'drag-over' : ''}`}
+      aria-label="Library"
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes('Files')) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+        setDragOver(true);
+      }}
+      onDragLeave={(e) => !e.currentTarget.contains(e.relatedTarget as Node | null) && setDragOver(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setDragOver(false);
+        const names = [...e.dataTransfer.files].map((f) => f.name);
+        if (names.length) setDropNote(dropMessage(names));
+      }}
+    >
       <header className="panel-head">
         <h2>Library</h2>
         <button className="primary small" onClick={() => void openClips()} title="Open clips (Ctrl+O)" data-action="open-clips">+ Open</button>
       </header>
+      {dropNote && (
+        <div className="drop-note" role="alert">
+          <p>{dropNote}</p>
+          <div className="row">
+            <button className="primary small" onClick={() => (setDropNote(undefined), void openClips())}>Open…</button>
+            <button className="ghost small" onClick={() => setDropNote(undefined)}>Dismiss</button>
+          </div>
+        </div>
+      )}
+      {dragOver && <div className="drop-target" aria-hidden>Drop to add</div>}
       {clips.length === 0 && (
         <div className="empty">
           <p>Open a video or audio clip to start.</p>
@@ -53,4 +81,13 @@ export function LibraryPanel() {
       {dialog && <OpenDialog onClose={() => setDialog(false)} />}
     </section>
   );
+}
+
+/**
+ * What to say about dropped files. A browser hands the page a file's contents but never its path,
+ * and the engine reads clips by path (nothing is uploaded), so dropped files cannot be opened here.
+ */
+export function dropMessage(names: string[]): string {
+  const what = names.length === 1 ? `“${names[0]}”` : `${names.length} files`;
+  return `Can't open ${what} by dropping: the browser doesn't tell Clearcut where files are on disk. Use Open (Ctrl+O) and type or browse to the file instead.`;
 }

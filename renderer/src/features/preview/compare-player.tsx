@@ -22,11 +22,36 @@ export function ComparePlayer({ result, hasVideo }: { result: PreviewResult; has
     const sync = () => followers().forEach((f) => Math.abs(f.currentTime - lead.currentTime) > 0.08 && (f.currentTime = lead.currentTime));
     const play = () => followers().forEach((f) => void f.play().catch(() => {}));
     const pause = () => followers().forEach((f) => f.pause());
+    // The timeline's playhead follows playback (every frame while playing).
+    let frame = 0;
+    const follow = () => useApp.getState().setPlayhead(result.start + lead.currentTime);
+    const tick = () => {
+      follow();
+      frame = requestAnimationFrame(tick);
+    };
+    const startFollowing = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(tick);
+    };
+    const stopFollowing = () => cancelAnimationFrame(frame);
+    // Scrubbing the timeline inside the previewed region seeks the preview; outside it, pauses it.
+    const unsubscribe = useApp.subscribe((s, prev) => {
+      if (s.playhead === prev.playhead) return;
+      const t = s.playhead - result.start;
+      if (t < -1e-3 || t > result.duration + 1e-3) return void (lead.paused || lead.pause());
+      if (Math.abs(lead.currentTime - t) > 0.15) lead.currentTime = Math.min(t, Math.max(0, (lead.duration || result.duration) - 0.01));
+    });
+    lead.addEventListener('play', startFollowing);
+    lead.addEventListener('pause', stopFollowing);
     lead.addEventListener('timeupdate', sync);
     lead.addEventListener('seeked', sync);
     lead.addEventListener('play', play);
     lead.addEventListener('pause', pause);
     return () => {
+      cancelAnimationFrame(frame);
+      unsubscribe();
+      lead.removeEventListener('play', startFollowing);
+      lead.removeEventListener('pause', stopFollowing);
       lead.removeEventListener('timeupdate', sync);
       lead.removeEventListener('seeked', sync);
       lead.removeEventListener('play', play);

@@ -2,7 +2,7 @@
 import { useApp } from '../../stores/store';
 import { formatDuration } from '../../app/format';
 import { selectedClip } from '../library/library-slice';
-import { ClipStrip } from './clip-strip';
+import { ClipStrip, ZoomControls } from './clip-strip';
 import { ComparePlayer } from './compare-player';
 import { PREVIEW_SECONDS } from './preview-slice';
 
@@ -62,7 +62,8 @@ export function PreviewPanel() {
       {result && result.warnings.length > 0 && <p className="muted small">{result.warnings.join(' ')}</p>}
       <div className="transport muted small">
         <span>Playhead {formatDuration(playhead)}</span>
-        <span>J/L move 1 s · K or Space play · P preview</span>
+        <span className="hint">J/L move 1 s · K or Space play · P preview · drag caption edges to retime</span>
+        <ZoomControls />
       </div>
       <ClipStrip clip={clip} />
     </section>

@@ -4,6 +4,7 @@ import { engine } from '../../api/engine';
 import { errorText, type Slice } from '../../stores/slice';
 import { stageRequest } from '../enhance/enhance-slice';
 import { selectedClip } from '../library/library-slice';
+import { clampZoom, ZOOM_STEP } from './timeline';
 
 export const PREVIEW_SECONDS = 3;
 
@@ -17,6 +18,8 @@ export interface PreviewState {
   /** Split wipe position, 0..1 from the left. */
   wipe: number;
   listen: 'before' | 'after' | 'noise';
+  /** Timeline zoom: 1 fits the whole clip, 2 shows half of it, … */
+  timelineZoom: number;
 }
 
 export interface PreviewSlice extends PreviewState {
@@ -26,9 +29,11 @@ export interface PreviewSlice extends PreviewState {
   setCompareMode(mode: PreviewState['compareMode']): void;
   setWipe(wipe: number): void;
   setListen(listen: PreviewState['listen']): void;
+  setTimelineZoom(zoom: number): void;
+  zoomTimeline(direction: 1 | -1): void;
 }
 
-export const initialPreview: PreviewState = { previewStatus: 'idle', previewResult: undefined, previewError: undefined, playhead: 0, compareMode: 'split', wipe: 0.5, listen: 'after' };
+export const initialPreview: PreviewState = { previewStatus: 'idle', previewResult: undefined, previewError: undefined, playhead: 0, compareMode: 'split', wipe: 0.5, listen: 'after', timelineZoom: 1 };
 
 export const createPreviewSlice: Slice<PreviewSlice> = (set, get) => ({
   ...initialPreview,
@@ -48,9 +53,11 @@ export const createPreviewSlice: Slice<PreviewSlice> = (set, get) => ({
       set({ previewStatus: 'error', previewError: errorText(e) });
     }
   },
-  resetPreview: () => set({ previewStatus: 'idle', previewResult: undefined, previewError: undefined, playhead: 0 }),
+  resetPreview: () => set({ previewStatus: 'idle', previewResult: undefined, previewError: undefined, playhead: 0, timelineZoom: 1 }),
   setPlayhead: (seconds) => set({ playhead: Math.max(0, seconds) }),
   setCompareMode: (compareMode) => set({ compareMode }),
   setWipe: (wipe) => set({ wipe: Math.min(1, Math.max(0, wipe)) }),
   setListen: (listen) => set({ listen }),
+  setTimelineZoom: (zoom) => set({ timelineZoom: clampZoom(zoom) }),
+  zoomTimeline: (direction) => set((s) => ({ timelineZoom: clampZoom(s.timelineZoom * (direction > 0 ? ZOOM_STEP : 1 / ZOOM_STEP)) })),
 });
