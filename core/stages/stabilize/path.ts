@@ -33,6 +33,8 @@ export interface CameraPathOptions {
   tripod?: boolean;
   /** 'crop' (default) zooms so no border shows; 'black' keeps the frame size and lets borders show. */
   border?: BorderMode;
+  /** Frame rate: the weights are per second, so a 30 fps clip is smoothed like a 10 fps one. */
+  fps?: number;
   /** Frames per LP window and overlap between windows. */
   window?: number;
   overlap?: number;
@@ -53,14 +55,23 @@ export interface PathWeights {
   borderPenalty: number;
   /** Output corners that must stay inside the input, as a fraction of the frame (1 = whole frame). */
   window: number;
+  /** Extra weight of the rotation and scale components (a, b) in the smoothness terms. */
+  rotationWeight: number;
 }
 
-export function weightsForStrength(strength: number, border: BorderMode = 'crop'): PathWeights {
+/**
+ * The LP's weights for a strength at a frame rate. The terms are sums over frames, so they are
+ * rescaled to stay the same per second of video: with r = fps / 10, Σ|ΔR| shrinks as 1/r and
+ * Σ|Δ²R| as 1/r² for the same camera motion, while the zoom reward Σ a grows as r. Without this a
+ * 30 fps clip was smoothed three times less than a 10 fps one at the same strength.
+ */
+export function weightsForStrength(strength: number, border: BorderMode = 'crop', fps = 10): PathWeights {
   const s = Math.min(1, Math.max(0, strength));
+  const r = Math.min(6, Math.max(0.5, (Number.isFinite(fps) && fps > 0 ? fps : 10) / 10));
   if (border === 'black') {
-    return { w1: 10, w2: 1, w3: 100, zoomPenalty: 1e4, minScale: 0.999, borderPenalty: 200, window: 1 - (0.06 + 0.24 * s) };
+    return { w1: 10, w2: r, w3: 100 * r * r, zoomPenalty: 1e4, minScale: 0.999, borderPenalty: 200, window: 1 - (0.06 + 0.24 * s), rotationWeight: 1 };
   }
-  return { w1: 10, w2: 1, w3: 100, zoomPenalty: 1 + 16 * (1 - s) ** 2, minScale: 1 - (0.06 + 0.24 * s), borderPenalty: 2000, window: 1 };
+  return { w1: 10, w2: r, w3: 100 * r * r, zoomPenalty: (1 + 16 * (1 - s) ** 2) / r, minScale: 1 - (0.06 + 0.24 * s), borderPenalty: 2000, window: 1, rotationWeight: 1 };
 }
 
 type Lin = { terms: Map<string, number>; c: number };
@@ -110,7 +121,7 @@ async function solveWindow(F: Similarity[], w: PathWeights, aspect: number, trip
   const rows: string[] = [];
   const bounds: string[] = [];
   let r = 0;
-  const comp = [1, 1, 1, 1];
+  const comp = [w.rotationWeight, w.rotationWeight, 1, 1];
   // Residuals R_t = F_{t+1} A_{t+1} − A_t, t = 0..n-2 (F[t] is the motion from frame t to t-1).
   const R: Lin[][] = [];
   for (let t = 0; t + 1 < n; t++) R.push(residual(F[t + 1], t + 1, t));
@@ -186,7 +197,7 @@ export async function planCameraPath(motion: FrameMotion[], opts: CameraPathOpti
   const n = motion.length;
   if (n === 0) return [];
   if (opts.strength <= 0 && !opts.tripod) return motion.map(() => ({ ...IDENTITY }));
-  const w = { ...weightsForStrength(opts.strength, opts.border), ...opts.weights };
+  const w = { ...weightsForStrength(opts.strength, opts.border, opts.fps), ...opts.weights };
   const aspect = opts.height / opts.width;
   // F_t maps frame t to frame t-1: the inverse of the measured motion (unreliable frames: identity).
   // Motion below NOISE_FLOOR (about 0.02 px at 320 px) is codec noise on a still camera: taken as

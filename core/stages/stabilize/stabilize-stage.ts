@@ -42,9 +42,9 @@ export function createStabilizeStage(opts: StabilizeOptions): StabilizeStage {
     const unreliable = motion.frames.filter((f, i) => i > 0 && !f.reliable).length;
     if (unreliable > motion.frames.length / 3) ctx.warn(`Camera motion could not be measured on ${unreliable} of ${motion.frames.length} frames (flat, black or cut); those frames are not stabilized.`);
     const aspect = video.height / video.width;
-    let warps = await planCameraPath(motion.frames, { strength: opts.strength, width: video.width, height: video.height, tripod: opts.tripod, border, weights: opts.weights });
+    const fps = video.avgFrameRate.num > 0 ? video.avgFrameRate.num / video.avgFrameRate.den : 30;
+    let warps = await planCameraPath(motion.frames, { strength: opts.strength, width: video.width, height: video.height, fps, tripod: opts.tripod, border, weights: opts.weights });
     if (border === 'crop') {
-      const fps = video.avgFrameRate.num > 0 ? video.avgFrameRate.num / video.avgFrameRate.den : 30;
       warps = safeZoom(warps, aspect, Math.max(2, fps / 3));
     }
     result = { motion, warps };

@@ -22,29 +22,71 @@ type Samples = Uint8Array | Uint16Array;
 export function warpPlane(src: Samples, dst: Samples, pw: number, ph: number, m: Float64Array, fill: number | undefined): void {
   const [m00, m01, m02, m10, m11, m12] = m;
   const maxX = pw - 1, maxY = ph - 1;
+  // Fast path bounds: both bilinear taps inside the plane (x0 + 1 ≤ maxX, y0 + 1 ≤ maxY).
+  const hiX = maxX - 1e-9, hiY = maxY - 1e-9;
   for (let j = 0; j < ph; j++) {
-    let x = m01 * j + m02;
-    let y = m11 * j + m12;
-    let o = j * pw;
-    for (let i = 0; i < pw; i++, x += m00, y += m10, o++) {
-      let sx = x, sy = y;
-      if (sx < 0 || sy < 0 || sx > maxX || sy > maxY) {
-        if (fill !== undefined && (sx < -0.5 || sy < -0.5 || sx > maxX + 0.5 || sy > maxY + 0.5)) {
-          dst[o] = fill;
-          continue;
-        }
-        sx = sx < 0 ? 0 : sx > maxX ? maxX : sx;
-        sy = sy < 0 ? 0 : sy > maxY ? maxY : sy;
-      }
-      const x0 = sx | 0, y0 = sy | 0;
-      const fx = sx - x0, fy = sy - y0;
+    const x0r = m01 * j + m02;
+    const y0r = m11 * j + m12;
+    // Columns [lo, hi) whose source point lies in [0, hiX) × [0, hiY): solved per axis, then
+    // shrunk by one column each side and re-checked, so rounding can never read out of bounds.
+    let lo = 0, hi = pw;
+    for (const [c, d, lim] of [[x0r, m00, hiX], [y0r, m10, hiY]] as const) {
+      if (d > 0) {
+        lo = Math.max(lo, Math.ceil(-c / d));
+        hi = Math.min(hi, Math.floor((lim - c) / d));
+      } else if (d < 0) {
+        lo = Math.max(lo, Math.floor((lim - c) / d) + 1);
+        hi = Math.min(hi, Math.ceil(-c / d));
+      } else if (c < 0 || c >= lim) hi = 0;
+    }
+    lo = Math.max(0, lo + 1);
+    hi = Math.min(pw, hi - 1);
+    const inside = (i: number): boolean => {
+      const x = x0r + m00 * i, y = y0r + m10 * i;
+      return x >= 0 && y >= 0 && x < hiX && y < hiY;
+    };
+    if (hi <= lo || !inside(lo) || !inside(hi - 1)) {
+      lo = 0;
+      hi = 0;
+    }
+    const row = j * pw;
+    if (lo > 0) slowSpan(src, dst, pw, maxX, maxY, x0r, y0r, m00, m10, row, 0, lo, fill);
+    let x = x0r + m00 * lo;
+    let y = y0r + m10 * lo;
+    for (let i = lo, o = row + lo; i < hi; i++, o++, x += m00, y += m10) {
+      const x0 = x | 0, y0 = y | 0;
+      const fx = x - x0, fy = y - y0;
       const p = y0 * pw + x0;
-      const x1 = x0 < maxX ? 1 : 0;
-      const y1 = y0 < maxY ? pw : 0;
-      const top = src[p] + (src[p + x1] - src[p]) * fx;
-      const bot = src[p + y1] + (src[p + y1 + x1] - src[p + y1]) * fx;
+      const s00 = src[p], s01 = src[p + 1], s10 = src[p + pw], s11 = src[p + pw + 1];
+      const top = s00 + (s01 - s00) * fx;
+      const bot = s10 + (s11 - s10) * fx;
       dst[o] = (top + (bot - top) * fy + 0.5) | 0;
     }
+    slowSpan(src, dst, pw, maxX, maxY, x0r, y0r, m00, m10, row, Math.max(lo, hi), pw, fill);
+  }
+}
+
+/** The general (clamping / filling) bilinear sampler for columns [from, to) of one row. */
+function slowSpan(src: Samples, dst: Samples, pw: number, maxX: number, maxY: number, x0r: number, y0r: number, m00: number, m10: number, row: number, from: number, to: number, fill: number | undefined): void {
+  for (let i = from; i < to; i++) {
+    let sx = x0r + m00 * i, sy = y0r + m10 * i;
+    const o = row + i;
+    if (sx < 0 || sy < 0 || sx > maxX || sy > maxY) {
+      if (fill !== undefined && (sx < -0.5 || sy < -0.5 || sx > maxX + 0.5 || sy > maxY + 0.5)) {
+        dst[o] = fill;
+        continue;
+      }
+      sx = sx < 0 ? 0 : sx > maxX ? maxX : sx;
+      sy = sy < 0 ? 0 : sy > maxY ? maxY : sy;
+    }
+    const x0 = sx | 0, y0 = sy | 0;
+    const fx = sx - x0, fy = sy - y0;
+    const p = y0 * pw + x0;
+    const x1 = x0 < maxX ? 1 : 0;
+    const y1 = y0 < maxY ? pw : 0;
+    const top = src[p] + (src[p + x1] - src[p]) * fx;
+    const bot = src[p + y1] + (src[p + y1 + x1] - src[p + y1]) * fx;
+    dst[o] = (top + (bot - top) * fy + 0.5) | 0;
   }
 }
 
