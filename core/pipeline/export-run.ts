@@ -50,7 +50,9 @@ export class ExportRun {
   }
 
   /** Probe and validate everything that can be checked before work starts, then claim the output. */
-  static async start(req: ExportRequest): Promise<ExportRun> {
+  static async start(request: ExportRequest): Promise<ExportRun> {
+    // Absolute paths from here on: the encoder runs in the output folder (see encoder.ts).
+    const req = { ...request, input: path.resolve(request.input), output: path.resolve(request.output) };
     const signal = req.signal ?? new AbortController().signal;
     const all = [...buildStages(req), ...(req.extraStages ?? [])];
     const { container, audioOnly } = containerForOutput(req.output);

@@ -104,6 +104,15 @@ describe('bad input is refused with a clear, typed error', () => {
     expect(err).toMatchObject({ code: 'FRAME_TOO_LARGE', file: huge });
   });
 
+  it('relative paths work, from any working folder', async () => {
+    const dir = workDir('relative');
+    copyFileSync(cfrClip(), path.join(dir, 'in clip.mp4'));
+    mkdirSync(path.join(dir, 'sub'));
+    const r = await runCli(['export', '../in clip.mp4', '-o', 'out.mp4', '--loudnorm', '--crf', '30', '--json'], { cwd: path.join(dir, 'sub') });
+    expect(r.code, r.stdout).toBe(0);
+    expect(existsSync(path.join(dir, 'sub', 'out.mp4'))).toBe(true);
+  });
+
   it('paths with spaces and non-ASCII characters work', async () => {
     const odd = path.join(workDir('odd'), 'Ünïcödé clip – 1 (final).mp4');
     copyFileSync(cfrClip(), odd);

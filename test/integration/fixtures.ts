@@ -120,9 +120,9 @@ export interface CliResult {
 }
 
 /** Run the real CLI as a user would. */
-export function runCli(args: string[], opts: { uid?: number; gid?: number; onSpawn?: (pid: number) => void; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runCli(args: string[], opts: { uid?: number; gid?: number; onSpawn?: (pid: number) => void; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, uid: opts.uid, gid: opts.gid, env: { ...process.env, ...opts.env } });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, uid: opts.uid, gid: opts.gid, env: { ...process.env, ...opts.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
