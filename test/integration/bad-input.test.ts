@@ -108,7 +108,8 @@ describe('bad input is refused with a clear, typed error', () => {
     const dir = workDir('relative');
     copyFileSync(cfrClip(), path.join(dir, 'in clip.mp4'));
     mkdirSync(path.join(dir, 'sub'));
-    const r = await runCli(['export', '../in clip.mp4', '-o', 'out.mp4', '--loudnorm', '--crf', '30', '--json'], { cwd: path.join(dir, 'sub') });
+    // Input in the working folder, output in another one (the encoder runs in the output folder).
+    const r = await runCli(['export', 'in clip.mp4', '-o', 'sub/out.mp4', '--loudnorm', '--crf', '30', '--json'], { cwd: dir });
     expect(r.code, r.stdout).toBe(0);
     expect(existsSync(path.join(dir, 'sub', 'out.mp4'))).toBe(true);
   });
