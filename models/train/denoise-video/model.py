@@ -1,0 +1,82 @@
+"""Tiny temporal video denoiser ("ClearcutVDN"), FastDVDnet in spirit, ~500x cheaper.
+
+Inputs (RGB, 0..1, H and W multiples of 4 -- the runtime pads by reflection and crops):
+  frames [N, 15, H, W]  five consecutive RGB frames, frame-major (t-2 .. t+2)
+  sigma  [N, 1, H, W]   noise level map (RMS noise std in 0..1 units, e.g. 20/255)
+Output:
+  [N, 3, H, W]          the denoised centre frame = frames[:, 6:9] + predicted residual
+
+Layout (h = half resolution after pixel-unshuffle, q = quarter):
+  cat(frames, sigma) 16ch -> PixelUnshuffle(2) 64ch@h
+  enc : 1x1 64->C1, ReLU, 3x3 C1->C1, ReLU                        (skip)
+  down: 3x3 stride 2 C1->C2, ReLU                                  @q
+  body: NB x (3x3 C2->C2, ReLU), with a residual add around it    @q
+  up  : 1x1 C2->4*C1 + PixelShuffle(2), + skip                     @h
+  dec : cat(centre frame unshuffled 12ch), 3x3 C1+12->C1, ReLU, 3x3 C1->12 -> PixelShuffle(2) 3ch        residual @full
+Fully convolutional: ONNX export uses dynamic H and W.
+"""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class ClearcutVDN(nn.Module):
+    def __init__(self, c1=16, c2=32, nb=3, frames=5):
+        super().__init__()
+        self.frames = frames
+        cin = (3 * frames + 1) * 4
+        self.enc = nn.Sequential(nn.Conv2d(cin, c1, 1), nn.ReLU(inplace=True),
+                                 nn.Conv2d(c1, c1, 3, padding=1), nn.ReLU(inplace=True))
+        self.down = nn.Sequential(nn.Conv2d(c1, c2, 3, stride=2, padding=1), nn.ReLU(inplace=True))
+        body = []
+        for _ in range(nb):
+            body += [nn.Conv2d(c2, c2, 3, padding=1), nn.ReLU(inplace=True)]
+        self.body = nn.Sequential(*body)
+        self.up = nn.Conv2d(c2, 4 * c1, 1)
+        # the decoder also sees the unshuffled centre frame (12ch), so the narrow
+        # encoder does not have to carry its exact values to predict the residual
+        self.dec = nn.Sequential(nn.Conv2d(c1 + 12, c1, 3, padding=1), nn.ReLU(inplace=True),
+                                 nn.Conv2d(c1, 12, 3, padding=1))
+        nn.init.zeros_(self.dec[-1].weight)  # start as the identity (output = centre frame)
+        nn.init.zeros_(self.dec[-1].bias)
+
+    def forward(self, frames, sigma):
+        c = self.frames // 2
+        x = F.pixel_unshuffle(torch.cat([frames, sigma], 1), 2)
+        s = self.enc(x)
+        d = self.down(s)
+        d = d + self.body(d)
+        u = F.pixel_shuffle(self.up(d), 2) + s
+        r = F.pixel_shuffle(self.dec(torch.cat([u, x[:, 12 * c:12 * c + 12]], 1)), 2)
+        return frames[:, 3 * c:3 * c + 3] + r
+
+
+def macs_per_pixel(model, h=64, w=64):
+    """Exact multiply-accumulates per full-resolution output pixel (convolutions only;
+    bias adds, ReLUs and the residual adds are not counted)."""
+    total = 0
+    hooks = []
+
+    def hook(m, inp, out):
+        nonlocal total
+        k = m.kernel_size[0] * m.kernel_size[1]
+        total += out.numel() // out.shape[0] * (m.in_channels // m.groups) * k
+
+    for m in model.modules():
+        if isinstance(m, nn.Conv2d):
+            hooks.append(m.register_forward_hook(hook))
+    with torch.no_grad():
+        model(torch.zeros(1, 3 * model.frames, h, w), torch.zeros(1, 1, h, w))
+    for hk in hooks:
+        hk.remove()
+    return total / (h * w)
+
+
+def count_params(model):
+    return sum(p.numel() for p in model.parameters())
+
+
+if __name__ == "__main__":
+    m = ClearcutVDN()
+    print(f"params {count_params(m)}  ({count_params(m) * 4 / 1024:.1f} KiB fp32)")
+    print(f"MACs per pixel {macs_per_pixel(m):.0f}")
