@@ -18,6 +18,7 @@ import { LongFormTranscriber } from '../core/stages/captions/transcribe.js';
 import { transcriptText, transcriptWords, type Transcript } from '../core/stages/captions/transcript.js';
 import { corpusWer } from '../core/stages/captions/wer.js';
 import { mediaFile } from '../scripts/fetch-media.js';
+import { concatSamples } from '../core/media/pcm.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SR = 16000;
@@ -37,16 +38,6 @@ function mix(speech: Float32Array, noise: Float32Array, snr: number, offset: num
   for (let i = 0; i < n.length; i++) n[i] = noise[(offset + i) % noise.length]!;
   const gain = Math.sqrt(power(speech) / (power(n) * 10 ** (snr / 10)));
   return speech.map((v, i) => v + gain * n[i]!);
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 interface Run {
@@ -92,7 +83,7 @@ export async function benchCaptions(): Promise<string> {
   const birds = decode16k(mediaFile('gnome-shell-pomodoro-data', 'usr/share/gnome-pomodoro/sounds/birds.ogg'));
   const pause = new Float32Array(Math.round(0.7 * SR));
   // Long form: the five utterances twice with 0.7 s pauses (~57 s, two or more windows).
-  const longPcm = concat([...utterances, ...utterances].flatMap((u) => [u.pcm, pause]));
+  const longPcm = concatSamples([...utterances, ...utterances].flatMap((u) => [u.pcm, pause]));
   const longRef = [...utterances, ...utterances].map((u) => u.reference).join(' ');
 
   const load = os.loadavg()[0]!;

@@ -60,21 +60,22 @@ export async function* readPcm(media: MediaInfo, opts: PcmReadOptions = {}): Asy
   }
 }
 
-/** Decode a whole audio stream into one array (for short clips and tests). */
-export async function decodePcm(media: MediaInfo, opts: PcmReadOptions = {}): Promise<Float32Array> {
-  const parts: Float32Array[] = [];
-  let total = 0;
-  for await (const c of readPcm(media, opts)) {
-    parts.push(c);
-    total += c.length;
-  }
-  const out = new Float32Array(total);
+/** Join sample chunks into one array. */
+export function concatSamples(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
   let o = 0;
   for (const p of parts) {
     out.set(p, o);
     o += p.length;
   }
   return out;
+}
+
+/** Decode a whole audio stream into one array (for short clips and tests). */
+export async function decodePcm(media: MediaInfo, opts: PcmReadOptions = {}): Promise<Float32Array> {
+  const parts: Float32Array[] = [];
+  for await (const c of readPcm(media, opts)) parts.push(c);
+  return concatSamples(parts);
 }
 
 function writeAll(stream: Writable, buf: Buffer): Promise<void> {

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { PcmFormat } from '../../media/pcm.js';
+import { concatSamples, type PcmFormat } from '../../media/pcm.js';
 import type { StageContext } from '../../pipeline/stage.js';
 import { decodeWavPcm16, mixAtSnr, siSdr } from './audio-metrics.js';
 import { BlockDenoiser } from './block-denoiser.js';
@@ -33,13 +33,7 @@ async function* chunked(x: Float32Array, size: number): AsyncGenerator<Float32Ar
 async function collect(it: AsyncIterable<Float32Array>): Promise<Float32Array> {
   const parts: Float32Array[] = [];
   for await (const c of it) parts.push(c);
-  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatSamples(parts);
 }
 
 const noise = (n: number, seed = 1) => {
