@@ -101,6 +101,16 @@ export interface EngineInfo {
   homeFolder?: string;
 }
 
+/**
+ * Things the desktop shell's menus (and the OS: dock, Open Recent) ask the UI to do. In Electron they
+ * arrive through `onAppEvent`; the web bridge has no menus and never sends any.
+ */
+export type AppEvent =
+  /** Clips main already opened for the user (dialog, folder, recent or dock): add them to the library. */
+  | { type: 'open-clips'; paths: string[] }
+  /** File ▸ Export (CmdOrCtrl+E): export the selected clip with the current settings. */
+  | { type: 'export-selected' };
+
 export interface FolderListing {
   folder: string;
   parent?: string;
@@ -140,6 +150,15 @@ export interface EngineApi {
   revealInFolder(path: string): Promise<{ opened: boolean; folder: string }>;
   /** Subscribe to job events; returns the unsubscribe function. */
   onJobEvent(listener: (event: JobEvent) => void): () => void;
+  /**
+   * Electron only: open files and folders dropped on the window (folders give their media files).
+   * The preload turns each `File` into its path (webUtils.getPathForFile) and main allows them.
+   * Absent in the web bridge: a browser never tells the page where a dropped file is on disk.
+   * Not plain data: `File`s only cross the contextBridge, never IPC or JSON.
+   */
+  openDroppedFiles?(files: readonly File[]): Promise<string[]>;
+  /** Electron only: menu and OS requests for the UI (see AppEvent); returns the unsubscribe function. */
+  onAppEvent?(listener: (event: AppEvent) => void): () => void;
 }
 
 /** IPC channel names (invoke channels and the one event channel). */
@@ -157,7 +176,11 @@ export const CHANNELS = {
   saveCaptions: 'engine:save-captions',
   cancelJob: 'engine:cancel-job',
   revealInFolder: 'engine:reveal-in-folder',
+  openDropped: 'engine:open-dropped',
   jobEvent: 'engine:job-event',
+  appEvent: 'engine:app-event',
 } as const;
 
-export type InvokeChannel = Exclude<(typeof CHANNELS)[keyof typeof CHANNELS], typeof CHANNELS.jobEvent>;
+/** Channels main sends on (events); every other channel is an invoke channel. */
+export type EventChannel = typeof CHANNELS.jobEvent | typeof CHANNELS.appEvent;
+export type InvokeChannel = Exclude<(typeof CHANNELS)[keyof typeof CHANNELS], EventChannel>;

@@ -6,7 +6,9 @@
 import { z } from 'zod';
 import { CHANNELS } from '../../common/api.js';
 import { AllowedPaths } from '../allowed-paths.js';
-import { CuesArg, ExportJobRequestSchema, JobIdArg, PathArg, PreviewJobSchema } from './validation.js';
+import { openForUser } from '../open-files.js';
+import type { RecentFiles } from '../recent-files.js';
+import { CuesArg, DroppedPathsArg, ExportJobRequestSchema, JobIdArg, PathArg, PreviewJobSchema } from './validation.js';
 
 /** What the handlers need from the engine host (a utility process in the app, a fake in tests). */
 export interface EngineHost {
@@ -21,8 +23,13 @@ export function createEngineHandlers(deps: {
   pickClips: () => Promise<string[]>;
   pickFolder: () => Promise<string | null>;
   reveal: (path: string) => void;
+  /** Opened clips and folders are remembered here (File ▸ Open Recent). */
+  recent?: RecentFiles;
+  /** Tests name folders without touching the disk. */
+  isFolder?: (p: string) => Promise<boolean>;
 }): Record<string, (...args: unknown[]) => Promise<unknown>> {
   const { host, allowed } = deps;
+  const open = (paths: string[]) => openForUser(paths, { host, allowed, recent: deps.recent, isFolder: deps.isFolder });
   const parse = <T>(schema: z.ZodType<T>, value: unknown): T => {
     const r = schema.safeParse(value);
     if (!r.success) throw new IpcInputError(`Invalid request: ${r.error.message}`);
@@ -41,10 +48,10 @@ export function createEngineHandlers(deps: {
     [CHANNELS.info]: () => host.call('info', []),
     [CHANNELS.pickClips]: async () => {
       const picked = await deps.pickClips();
-      if (!picked.length) return [];
-      picked.forEach((p) => allowed.allowFile(p));
-      return host.call('openPaths', [picked]);
+      return picked.length ? open(picked) : [];
     },
+    // Dropped files and folders: the user chose them as surely as in a dialog.
+    [CHANNELS.openDropped]: async (paths) => open(parse(DroppedPathsArg, paths)),
     [CHANNELS.pickOutputFolder]: async () => {
       const dir = await deps.pickFolder();
       if (!dir) return null;

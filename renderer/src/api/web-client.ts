@@ -58,6 +58,8 @@ export function createWebClient(token: string, base = '', fetchImpl: typeof fetc
       const source = new EventSource(`${base}/events?${q({})}`);
       source.onmessage = (m) => listener(JSON.parse(m.data as string) as JobEvent);
       return () => source.close();
-    },
+    },    // openDroppedFiles and onAppEvent are left out on purpose (they are optional in EngineApi): a
+    // browser never tells the page where a dropped file is on disk, so files come in through the
+    // app's open dialog (typed or browsed paths), and there are no native menus to send events.
   };
 }
