@@ -9,10 +9,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, dialog, ipcMain, Menu, net, protocol, shell, utilityProcess, type UtilityProcess } from 'electron';
-import { CHANNELS, type JobEvent } from '../common/api.js';
+import { APP_SCHEME } from '../common/app-origin.js';
+import { CHANNELS, type AppEvent, type JobEvent } from '../common/api.js';
 import { AllowedPaths } from './allowed-paths.js';
+import { resolveAppRequest } from './app-protocol.js';
 import { createEngineHandlers, type EngineHost } from './ipc/engine-handlers.js';
+import { buildMenuTemplate, HELP_TEXT } from './menu-template.js';
+import { openForUser } from './open-files.js';
+import { packagedEngineEnv } from './packaged-resources.js';
+import { RecentFiles } from './recent-files.js';
 import { createMainWindow } from './window.js';
+import { CONTENT_SECURITY_POLICY } from './window-options.js';
 
 type HostReply = { id: string; ok: true; value: unknown } | { id: string; ok: false; error: string } | { event: JobEvent };
 
@@ -23,7 +30,9 @@ function startEngineHost(workFolder: string, onEvent: (e: JobEvent) => void): En
   const running = new Set<string>();
   const ensure = (): UtilityProcess => {
     if (child) return child;
-    child = utilityProcess.fork(path.join(import.meta.dirname, '..', 'utility', 'engine-host.js'), [workFolder], { serviceName: 'Clearcut engine' });
+    // Packaged, ffmpeg and the models come from the app's resources (electron-builder.yml).
+    const env = app.isPackaged ? { ...process.env, ...packagedEngineEnv(process.resourcesPath, process.platform) } : process.env;
+    child = utilityProcess.fork(path.join(import.meta.dirname, '..', 'utility', 'engine-host.js'), [workFolder], { serviceName: 'Clearcut engine', env });
     child.on('message', (msg: HostReply) => {
       if ('event' in msg) {
         if (msg.event.type === 'queued') running.add(msg.event.jobId);
@@ -56,15 +65,35 @@ function startEngineHost(workFolder: string, onEvent: (e: JobEvent) => void): En
   };
 }
 
-// Media (previews, outputs) reaches the renderer through this scheme, only for allowed paths.
-protocol.registerSchemesAsPrivileged([{ scheme: 'clearcut-media', privileges: { stream: true, supportFetchAPI: true } }]);
+// The renderer and its media come from the app's own origin (app-origin.ts), never file://.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
+
+// macOS hands over files from the Dock, Finder and its Open Recent list; they may come before ready.
+const openedByOs: string[] = [];
+let openFromOs: ((paths: string[]) => void) | undefined;
+app.on('open-file', (event, file) => {
+  event.preventDefault();
+  if (openFromOs) openFromOs([file]);
+  else openedByOs.push(file);
+});
 
 void app.whenReady().then(() => {
   const allowed = new AllowedPaths();
-  const win = createMainWindow({
-    preload: path.join(import.meta.dirname, '..', 'preload', 'index.js'),
-    indexHtml: path.join(app.getAppPath(), 'dist', 'renderer', 'index.html'),
+  const rendererRoot = path.join(app.getAppPath(), 'dist', 'renderer');
+  protocol.handle(APP_SCHEME, async (request) => {
+    const r = resolveAppRequest(request.url, rendererRoot, (f) => allowed.isAllowed(f));
+    if (r.kind === 'refused') return new Response(r.status === 403 ? 'Not allowed' : 'Not found', { status: r.status });
+    // Media keeps the request's headers so Range requests (seeking) work.
+    if (r.kind === 'media') return net.fetch(pathToFileURL(r.file).href, { headers: request.headers });
+    const res = await net.fetch(pathToFileURL(r.file).href);
+    const headers = new Headers(res.headers);
+    headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    headers.set('X-Content-Type-Options', 'nosniff');
+    return new Response(res.body, { status: res.status, headers });
   });
+  // Sandboxed preload: one CommonJS bundle (electron/build/preload.ts).
+  const win = createMainWindow({ preload: path.join(import.meta.dirname, '..', 'preload', 'index.cjs') });
+  const sendAppEvent = (e: AppEvent): void => win.webContents.send(CHANNELS.appEvent, e);
   // Previews and transcripts live here; the renderer may play them.
   const workFolder = mkdtempSync(path.join(os.tmpdir(), 'clearcut-app-'));
   allowed.allowFolder(workFolder);
@@ -72,6 +101,22 @@ void app.whenReady().then(() => {
     if (e.type === 'done') [e.output, ...(e.sidecars ?? [])].forEach((f) => allowed.allowFile(f));
     win.webContents.send(CHANNELS.jobEvent, e);
   });
+
+  let menuQueued = false;
+  const refreshMenu = (): void => {
+    if (menuQueued) return;
+    menuQueued = true;
+    queueMicrotask(() => {
+      menuQueued = false;
+      Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate({ platform: process.platform, isDev: !app.isPackaged, appName: app.name, recent: recent.list(), actions })));
+    });
+  };
+  const recent = new RecentFiles({
+    file: path.join(app.getPath('userData'), 'recent.json'),
+    onAdd: (p) => (app.addRecentDocument(p), refreshMenu()),
+    onClear: () => (app.clearRecentDocuments(), refreshMenu()),
+  });
+
   const pickClips = async (): Promise<string[]> => {
     const r = await dialog.showOpenDialog(win, { properties: ['openFile', 'multiSelections'], filters: [{ name: 'Video and audio', extensions: ['mp4', 'mov', 'mkv', 'webm', 'm4v', 'wav', 'm4a', 'mp3', 'flac'] }] });
     return r.canceled ? [] : r.filePaths;
@@ -80,21 +125,34 @@ void app.whenReady().then(() => {
     const r = await dialog.showOpenDialog(win, { properties: ['openDirectory', 'createDirectory'] });
     return r.canceled ? null : (r.filePaths[0] ?? null);
   };
-  const handlers = createEngineHandlers({ host, allowed, pickClips, pickFolder, reveal: (p) => shell.showItemInFolder(p) });
-  protocol.handle('clearcut-media', (request) => {
-    const file = new URL(request.url).searchParams.get('path') ?? '';
-    if (!allowed.isAllowed(file)) return new Response('Not allowed', { status: 403 });
-    return net.fetch(pathToFileURL(file).href, { headers: request.headers });
-  });
+  const handlers = createEngineHandlers({ host, allowed, recent, pickClips, pickFolder, reveal: (p) => shell.showItemInFolder(p) });
   for (const [channel, handler] of Object.entries(handlers)) ipcMain.handle(channel, (_event, ...args: unknown[]) => handler(...args));
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate([
-      { role: 'fileMenu' },
-      { role: 'editMenu' },
-      { role: 'viewMenu' },
-      { role: 'windowMenu' },
-    ]),
-  );
+
+  const showError = (e: unknown): void => {
+    void dialog.showMessageBox(win, { type: 'error', message: 'Clearcut could not open that.', detail: e instanceof Error ? e.message : String(e) });
+  };
+  /** Opens for the user (allow-list, recent list, engine) and hands the clips to the UI. */
+  const openAndShow = (paths: string[]): void => {
+    void openForUser(paths, { host, allowed, recent })
+      .then((opened) => opened.length && sendAppEvent({ type: 'open-clips', paths: opened }))
+      .catch((e) => (showError(e), refreshMenu()));
+  };
+  const actions = {
+    openClips: () => void pickClips().then((paths) => paths.length && openAndShow(paths), showError),
+    openFolder: () =>
+      void dialog.showOpenDialog(win, { properties: ['openDirectory', 'multiSelections'] }).then((r) => !r.canceled && r.filePaths.length && openAndShow(r.filePaths), showError),
+    openRecent: (p: string) => openAndShow([p]),
+    clearRecent: () => recent.clear(),
+    exportSelected: () => sendAppEvent({ type: 'export-selected' }),
+    showHelp: () => void dialog.showMessageBox(win, { type: 'info', message: 'Keyboard shortcuts', detail: HELP_TEXT }),
+  };
+  refreshMenu();
+
+  // Files the OS asked to open before the window was ready wait for the page.
+  win.webContents.once('did-finish-load', () => {
+    openFromOs = openAndShow;
+    if (openedByOs.length) openAndShow(openedByOs.splice(0));
+  });
 });
 
 app.on('window-all-closed', () => {

@@ -1,56 +1,33 @@
 /** The main window, locked down: isolated, sandboxed, no Node, no remote content, no navigation. */
 import { BrowserWindow, session, shell } from 'electron';
-import path from 'node:path';
+import { APP_ENTRY } from '../common/app-origin.js';
+import { CONTENT_SECURITY_POLICY, isAllowedNavigation, mainWindowOptions, windowOpenDecision } from './window-options.js';
 
-/** Only our own files and the engine's local media; no remote origins at all. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob: clearcut-media:",
-  "media-src 'self' blob: clearcut-media:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export { CONTENT_SECURITY_POLICY } from './window-options.js';
 
-export function createMainWindow(opts: { preload: string; indexHtml: string }): BrowserWindow {
+export function createMainWindow(opts: { preload: string }): BrowserWindow {
+  // The app protocol sets the policy on its pages itself; this covers any other response.
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
   // No permission (camera, microphone, notifications...) is ever needed.
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
 
-  const win = new BrowserWindow({
-    width: 1400,
-    height: 900,
-    minWidth: 960,
-    minHeight: 600,
-    backgroundColor: '#111318',
-    title: 'Clearcut',
-    show: false,
-    webPreferences: {
-      preload: opts.preload,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      spellcheck: false,
-    },
-  });
+  const win = new BrowserWindow(mainWindowOptions(opts.preload));
   win.once('ready-to-show', () => win.show());
-  const appUrl = new URL(`file://${path.resolve(opts.indexHtml)}`).href;
-  win.webContents.on('will-navigate', (event, url) => {
-    if (url !== appUrl) event.preventDefault();
-  });
+  const guard = (event: { preventDefault(): void }, url: string): void => {
+    if (!isAllowedNavigation(url)) event.preventDefault();
+  };
+  win.webContents.on('will-navigate', guard);
+  win.webContents.on('will-redirect', guard);
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
   win.webContents.setWindowOpenHandler(({ url }) => {
+    const decision = windowOpenDecision(url);
     // Links to documentation open in the user's browser; the app never opens windows itself.
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
+    if (decision.openExternally) void shell.openExternal(url);
+    return { action: decision.action };
   });
-  void win.loadFile(opts.indexHtml);
+  void win.loadURL(APP_ENTRY);
   return win;
 }
