@@ -13,7 +13,7 @@ import { PROJECT_ROOT } from '../../models/manifest.js';
 import { analysisSize, MotionEstimator, type FrameMotion } from './motion.js';
 
 /** Bump when the estimator changes, so stale caches are not reused. */
-export const MOTION_ALGORITHM_VERSION = 1;
+export const MOTION_ALGORITHM_VERSION = 2;
 
 export interface ClipMotion {
   version: number;
