@@ -14,7 +14,7 @@ import type { ProgressEvent } from '../common/progress.js';
 import type { ExportSummary } from '../pipeline/export-request.js';
 import type { JobEvents, JobRecord, JobSpec } from './job.js';
 import { decideAfterFailure, DEFAULT_RETRY, type RetryPolicy } from './retry-policy.js';
-import type { SqliteJobStore } from './sqlite-store.js';
+import type { RetryOptions, SqliteJobStore } from './sqlite-store.js';
 
 export interface JobRunContext {
   signal: AbortSignal;
@@ -158,7 +158,7 @@ export class LocalJobQueue extends EventEmitter<JobEvents> implements JobSubmitt
    * Queue a failed or cancelled job again (a done one too with `done`), as `clearcut jobs retry`
    * does, and emit `queued` for it. Undefined when the job is not in such a state.
    */
-  retry(id: string, opts: { done?: boolean; meta?: Record<string, unknown> } = {}): JobRecord | undefined {
+  retry(id: string, opts: RetryOptions = {}): JobRecord | undefined {
     const job = this.store.retry(id, opts);
     if (!job) return undefined;
     this.emit('queued', job);

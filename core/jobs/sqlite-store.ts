@@ -77,6 +77,13 @@ CREATE TABLE IF NOT EXISTS file_fingerprints (
 `;
 
 /** Where jobs live unless told otherwise: $CLEARCUT_JOBS_DB, else the user's data folder. */
+export interface RetryOptions {
+  /** Queue a done job again too. */
+  done?: boolean;
+  meta?: Record<string, unknown>;
+  device?: Device;
+}
+
 export function defaultJobsDbPath(): string {
   if (process.env.CLEARCUT_JOBS_DB) return process.env.CLEARCUT_JOBS_DB;
   const home = os.homedir();
@@ -304,15 +311,16 @@ export class SqliteJobStore {
   /**
    * Queue a failed or cancelled job again, with a fresh set of tries; with `done`, a done job too
    * (the app exporting the same thing again over a deleted or overwritable output). `meta` is merged
-   * into the job's meta (settings that are not part of the id, such as the app's overwrite choice).
+   * into the job's meta (settings that are not part of the id, such as the app's overwrite choice);
+   * `device` replaces the device it runs on (the app's device choice, also not part of the id).
    */
-  retry(id: string, opts: { done?: boolean; meta?: Record<string, unknown> } = {}): JobRecord | undefined {
+  retry(id: string, opts: RetryOptions = {}): JobRecord | undefined {
     const tx = this.db.transaction(() => {
       const job = this.get(id);
       if (!job || !(job.state === 'failed' || job.state === 'cancelled' || (opts.done && job.state === 'done'))) return undefined;
       this.db
-        .prepare("UPDATE jobs SET state = 'queued', attempts = 0, run_after = 0, error_code = NULL, error_message = NULL, finished_at = NULL, updated_at = ?, meta_json = ? WHERE id = ? AND state = ?")
-        .run(now(), JSON.stringify({ ...job.meta, ...opts.meta }), id, job.state);
+        .prepare("UPDATE jobs SET state = 'queued', attempts = 0, run_after = 0, error_code = NULL, error_message = NULL, finished_at = NULL, updated_at = ?, meta_json = ?, device = ? WHERE id = ? AND state = ?")
+        .run(now(), JSON.stringify({ ...job.meta, ...opts.meta }), opts.device ?? job.device, id, job.state);
       return this.get(id);
     });
     return tx.immediate();

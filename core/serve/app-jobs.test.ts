@@ -101,6 +101,22 @@ describe('the app on the persistent job queue', () => {
     expect(calls[1].overwrite).toBe(true);
   });
 
+  it('runs an export on the chosen device, which is not part of the id: exporting again on another device moves the job', async () => {
+    const { dir, db, input } = setup();
+    const calls: ExportRequest[] = [];
+    const jobs = start({ db, exportFn: fakeExport(calls) });
+    const seen = events(jobs);
+    const output = path.join(dir, 'clip_clean.mp4');
+    const id = await jobs.submitExport(input, output, { input, output, denoiseAudio: 0.5, device: 'cuda' });
+    await until(() => seen.some((e) => e.type === 'done'));
+    expect(calls[0].device).toBe('cuda');
+    expect(jobs.store.get(id)?.history[0]?.device).toBe('cuda');
+    expect(await jobs.submitExport(input, output, { input, output, denoiseAudio: 0.5, device: 'cpu', overwrite: true })).toBe(id);
+    await until(() => seen.filter((e) => e.type === 'done').length === 2);
+    expect(calls[1].device).toBe('cpu');
+    expect(jobs.store.get(id)?.device).toBe('cpu');
+  });
+
   it('passes edited captions to the export through the job, so they hold after a restart too', async () => {
     const { dir, db, input } = setup();
     const calls: ExportRequest[] = [];

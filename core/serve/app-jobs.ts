@@ -162,7 +162,8 @@ export class AppJobs {
   async submitExport(input: string, output: string, req: ExportJob): Promise<string> {
     const edited = req.cues && req.captions?.length ? req.cues : undefined;
     const meta: AppMeta = { app: 'export', overwrite: req.overwrite === true, ...(edited ? { cues: edited } : {}) };
-    const spec: JobSpec = { fingerprint: await contentFingerprint(input), input, output, preset: presetForExport(req), lane: APP_LANE, variant: { app: 'export', output, cues: edited }, meta };
+    // The device is not part of the id: the same clip and settings on another device are the same job.
+    const spec: JobSpec = { fingerprint: await contentFingerprint(input), input, output, preset: presetForExport(req), device: req.device, lane: APP_LANE, variant: { app: 'export', output, cues: edited }, meta };
     const id = jobId(spec.fingerprint, spec.preset, spec.variant);
     const known = this.store.get(id);
     if (known?.state === 'done' && existsSync(known.output) && !req.overwrite) {
@@ -190,7 +191,7 @@ export class AppJobs {
       return id;
     }
     // A failed, cancelled or (re-exported) done job is queued again under its id; a queued or running one goes on.
-    if (isFinal(known.state)) this.queue.retry(id, { done: true, meta: spec.meta });
+    if (isFinal(known.state)) this.queue.retry(id, { done: true, meta: spec.meta, device: spec.device });
     return id;
   }
 

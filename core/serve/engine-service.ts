@@ -10,11 +10,11 @@ import path from 'node:path';
 import { ffmpegBinary, ffmpegFeatures } from '../media/ffmpeg-binaries.js';
 import type { MediaInfo } from '../media/media-info.js';
 import { probeMedia } from '../media/probe.js';
-import { availableDevices } from '../models/session.js';
 import { CAPABILITIES } from '../stages/index.js';
 import { toSrt, toWebVtt, type TranscriptJson } from '../stages/captions/formats.js';
 import { AllowedPaths } from './allowed-paths.js';
 import { AppJobs, type AppJobsOptions } from './app-jobs.js';
+import { deviceChoices } from './devices.js';
 import { toCaptionCues } from './edited-captions-stage.js';
 import { thumbnails, waveformPeaks } from './media-tools.js';
 import { PreviewRenderer } from './preview.js';
@@ -57,10 +57,12 @@ export class EngineService {
 
   async info(): Promise<EngineInfoData> {
     const f = await ffmpegFeatures();
+    const devices = deviceChoices();
     return {
       ffmpegVersion: f.version,
       ffmpegSource: ffmpegBinary().source,
-      devices: availableDevices(),
+      devices: devices.filter((d) => d.available).map((d) => d.id),
+      deviceChoices: devices,
       capabilities: CAPABILITIES.map(({ id, available, description }) => ({ id, available, description })),
       shell: this.shell,
       homeFolder: os.homedir(),

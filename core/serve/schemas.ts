@@ -1,10 +1,13 @@
 /** zod schemas for everything a UI sends the engine: nothing from a renderer or browser is trusted. */
 import { z } from 'zod';
+import type { Device } from '../models/session.js';
 
 const strength = z.number().min(0).max(1);
 export const PathArg = z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'no NUL bytes');
 export const JobIdArg = z.string().regex(/^[a-z0-9-]{1,64}$/);
 const seconds = z.number().min(0).max(1e7);
+/** core/models/session.ts's DEVICES, spelled out: importing it would load onnxruntime wherever requests are checked. */
+const DEVICE_IDS = ['cpu', 'cuda', 'coreml', 'dml'] as const satisfies readonly Device[];
 
 export const CueSchema = z
   .object({
@@ -34,6 +37,7 @@ export const ExportJobSchema = z
     codec: z.enum(['h264', 'h265', 'vp9']).optional(),
     crf: z.number().int().min(0).max(63).optional(),
     speed: z.enum(['ultrafast', 'veryfast', 'fast', 'medium', 'slow']).optional(),
+    device: z.enum(DEVICE_IDS).optional(),
     overwrite: z.boolean().optional(),
   })
   .strict();

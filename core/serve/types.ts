@@ -3,6 +3,14 @@
  * process). core/ may not import electron/, so these mirror electron/common/api.ts; a type test in
  * electron/main keeps the two identical in shape. Times in seconds, strengths 0..1.
  */
+import type { Device } from '../models/session.js';
+
+export interface DeviceChoiceData {
+  id: Device;
+  label: string;
+  available: boolean;
+  reason?: string;
+}
 
 export interface ClipSummary {
   path: string;
@@ -38,6 +46,7 @@ export interface ExportJob extends StageChoice {
   codec?: 'h264' | 'h265' | 'vp9';
   crf?: number;
   speed?: 'ultrafast' | 'veryfast' | 'fast' | 'medium' | 'slow';
+  device?: Device;
   overwrite?: boolean;
 }
 
@@ -72,6 +81,7 @@ export interface EngineInfoData {
   ffmpegVersion: string;
   ffmpegSource: string;
   devices: string[];
+  deviceChoices: DeviceChoiceData[];
   capabilities: Array<{ id: string; available: boolean; description: string }>;
   shell?: 'electron' | 'web';
   homeFolder?: string;

@@ -39,6 +39,18 @@ export interface CaptionCueData {
   words?: CaptionWordData[];
 }
 
+/** Where the enhancement models run (ONNX Runtime execution providers). */
+export type InferenceDevice = 'cpu' | 'cuda' | 'coreml' | 'dml';
+
+/** One device the engine knows, and whether this machine's onnxruntime can use it. */
+export interface DeviceChoice {
+  id: InferenceDevice;
+  label: string;
+  available: boolean;
+  /** Why it cannot be used here, when it is not available. */
+  reason?: string;
+}
+
 export interface ExportJobRequest extends StageSettings {
   input: string;
   output: string;
@@ -49,6 +61,8 @@ export interface ExportJobRequest extends StageSettings {
   crf?: number;
   /** x264/x265 speed preset. */
   speed?: 'ultrafast' | 'veryfast' | 'fast' | 'medium' | 'slow';
+  /** Where the models run; an unavailable device (or one that fails) falls back to the CPU with a warning. */
+  device?: InferenceDevice;
   overwrite?: boolean;
 }
 
@@ -93,7 +107,10 @@ export type JobEvent =
 export interface EngineInfo {
   ffmpegVersion: string;
   ffmpegSource: string;
+  /** The devices usable here (ids of the available `deviceChoices`). */
   devices: string[];
+  /** Every device the engine knows, available or not (with the reason), for the device choice. */
+  deviceChoices: DeviceChoice[];
   capabilities: Array<{ id: string; available: boolean; description: string }>;
   /** 'electron' shows native dialogs; 'web' (clearcut serve) asks for paths on the engine's machine. */
   shell?: 'electron' | 'web';
