@@ -1,32 +1,11 @@
 // @vitest-environment jsdom
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { EngineApi, JobEvent } from '../../../electron/common/api';
+import type { JobEvent } from '../../../electron/common/api';
 import { setEngine } from '../api/engine';
 import { checkCue, parseTime } from '../features/captions/caption-checks';
 import { outputPathFor } from '../features/settings/output-naming';
+import { fakeEngine } from '../testing/fake-engine';
 import { resetApp, useApp } from './store';
-
-function fakeEngine(over: Partial<EngineApi> = {}): EngineApi {
-  const no = () => Promise.reject(new Error('not in this test'));
-  return {
-    info: async () => ({ ffmpegVersion: '7', ffmpegSource: 'path', devices: ['cpu'], capabilities: [{ id: 'denoise-audio', available: true, description: '' }, { id: 'captions', available: true, description: '' }, { id: 'loudnorm', available: true, description: '' }, { id: 'stabilize', available: false, description: '' }], shell: 'web' }),
-    pickClips: async () => [],
-    pickOutputFolder: async () => null,
-    probe: async (path) => ({ path, durationSeconds: 10, width: 640, height: 360, variableFrameRate: false, rotation: 0, audioTracks: 1, warnings: [] }),
-    thumbnails: async () => ['data:image/jpeg;base64,'],
-    waveform: async () => [0.5],
-    renderPreview: no,
-    mediaUrl: (p) => p,
-    startExport: async () => ({ jobId: 'job-1' }),
-    startTranscribe: async () => ({ jobId: 'tr-1' }),
-    readTranscript: async () => ({ cues: [{ start: 0, end: 2, lines: ['hello there'], words: [{ text: 'hello', start: 0, end: 0.5, confidence: 0.9 }, { text: 'there', start: 0.6, end: 1, confidence: 0.2 }] }], lowConfidenceBelow: 0.5 }),
-    saveCaptions: async (o) => o,
-    cancelJob: async () => {},
-    revealInFolder: async (p) => ({ opened: false, folder: p }),
-    onJobEvent: () => () => {},
-    ...over,
-  };
-}
 
 describe('app store', () => {
   beforeEach(() => {

@@ -1,6 +1,7 @@
 /** Enhancement panel: a toggle and strength per stage; stages not in this engine yet say so. */
 import { useState } from 'react';
 import { useApp } from '../../stores/store';
+import { DeviceSelect } from '../settings/device-select';
 import { BUILTIN_PRESETS, STAGES } from './presets';
 
 export function EnhancePanel() {
@@ -42,6 +43,10 @@ export function EnhancePanel() {
           );
         })}
       </ul>
+      <div className="device-row">
+        <label className="muted small" htmlFor="enhance-device">Runs on</label>
+        <DeviceSelect id="enhance-device" />
+      </div>
       {naming ? (
         <form
           className="row"

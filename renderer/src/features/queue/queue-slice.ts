@@ -5,6 +5,7 @@ import { errorText, type Slice } from '../../stores/slice';
 import { stageRequest } from '../enhance/enhance-slice';
 import { selectedClip } from '../library/library-slice';
 import { outputPathFor } from '../settings/output-naming';
+import { exportDevice } from '../settings/settings-slice';
 import { toCueData } from '../captions/captions-slice';
 
 export interface QueueJob {
@@ -83,6 +84,7 @@ export const createQueueSlice: Slice<QueueSlice> = (set, get) => {
         // Captions the user edited replace a fresh transcription.
         ...(captions && s.cues.length ? { cues: toCueData(s.cues) } : {}),
         ...(changesPicture || s.settings.codec !== 'h264' || s.settings.crf !== 20 ? { codec: s.settings.codec, crf: s.settings.crf, speed: s.settings.speed } : {}),
+        device: exportDevice(s.settings.device, s.engineInfo),
         overwrite: s.settings.overwrite,
       });
     },

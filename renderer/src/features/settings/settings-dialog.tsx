@@ -1,6 +1,7 @@
-/** Settings: output folder, naming template, encoder and quality. */
+/** Settings: output folder, naming template, encoder and quality, inference device. */
 import { useState } from 'react';
 import { useApp } from '../../stores/store';
+import { DeviceSelect } from './device-select';
 import { outputPathFor } from './output-naming';
 
 export function SettingsDialog() {
@@ -8,7 +9,8 @@ export function SettingsDialog() {
   const error = useApp((s) => s.settingsError);
   const shell = useApp((s) => s.engineInfo?.shell);
   const canUndo = useApp((s) => s.settingsPast.length > 0);
-  const { updateSettings, chooseOutputFolder, setSettingsOpen, undoSettings } = useApp.getState();
+  const canRedo = useApp((s) => s.settingsFuture.length > 0);
+  const { updateSettings, chooseOutputFolder, setSettingsOpen, undoSettings, redoSettings } = useApp.getState();
   const [folder, setFolder] = useState(settings.outputFolder);
   const close = () => setSettingsOpen(false);
   return (
@@ -57,8 +59,11 @@ export function SettingsDialog() {
             <label className="check"><input type="checkbox" checked={settings.overwrite} onChange={(e) => updateSettings({ overwrite: e.target.checked })} /> Replace existing outputs</label>
           </div>
         </div>
+        <label htmlFor="device">Inference device (runs the enhancement models)</label>
+        <DeviceSelect id="device" notes />
         <div className="row end">
           <button onClick={undoSettings} disabled={!canUndo}>Undo</button>
+          <button onClick={redoSettings} disabled={!canRedo}>Redo</button>
           <button className="primary" onClick={close}>Done</button>
         </div>
       </div>

@@ -1,4 +1,5 @@
-/** Settings: where outputs go, how they are named and encoded. Kept in localStorage, with undo. */
+/** Settings: where outputs go, how they are named and encoded, and where models run. Kept in localStorage, with undo and redo. */
+import type { EngineInfo, InferenceDevice } from '../../../../electron/common/api';
 import { engine } from '../../api/engine';
 import { errorText, type Slice } from '../../stores/slice';
 
@@ -11,13 +12,15 @@ export interface ExportSettings {
   /** Constant quality; lower is better. */
   crf: number;
   speed: 'ultrafast' | 'veryfast' | 'fast' | 'medium' | 'slow';
-  device: string;
+  /** Where the enhancement models run (the engine falls back to the CPU when it cannot use it). */
+  device: InferenceDevice;
   overwrite: boolean;
 }
 
 export interface SettingsState {
   settings: ExportSettings;
   settingsPast: ExportSettings[];
+  settingsFuture: ExportSettings[];
   settingsOpen: boolean;
   settingsError?: string;
 }
@@ -25,6 +28,7 @@ export interface SettingsState {
 export interface SettingsSlice extends SettingsState {
   updateSettings(patch: Partial<ExportSettings>): void;
   undoSettings(): void;
+  redoSettings(): void;
   chooseOutputFolder(typed?: string): Promise<void>;
   setSettingsOpen(open: boolean): void;
 }
@@ -40,7 +44,9 @@ const load = (): ExportSettings => {
   }
 };
 
-export const initialSettings: SettingsState = { settings: DEFAULT_SETTINGS, settingsPast: [], settingsOpen: false, settingsError: undefined };
+const save = (settings: ExportSettings): void => localStorage.setItem(KEY, JSON.stringify(settings));
+
+export const initialSettings: SettingsState = { settings: DEFAULT_SETTINGS, settingsPast: [], settingsFuture: [], settingsOpen: false, settingsError: undefined };
 
 export const createSettingsSlice: Slice<SettingsSlice> = (set, get) => ({
   ...initialSettings,
@@ -50,13 +56,22 @@ export const createSettingsSlice: Slice<SettingsSlice> = (set, get) => ({
     const settings = { ...get().settings, ...patch };
     if (patch.codec === 'vp9') settings.container = 'webm';
     else if (patch.codec && settings.container === 'webm') settings.container = 'mp4';
-    set((s) => ({ settings, settingsPast: [...s.settingsPast, s.settings].slice(-50) }));
-    localStorage.setItem(KEY, JSON.stringify(settings));
+    set((s) => ({ settings, settingsPast: [...s.settingsPast, s.settings].slice(-50), settingsFuture: [] }));
+    save(settings);
   },
   undoSettings() {
-    const past = get().settingsPast;
+    const { settingsPast: past, settings } = get();
     if (!past.length) return;
-    set({ settings: past[past.length - 1]!, settingsPast: past.slice(0, -1) });
+    const previous = past[past.length - 1]!;
+    set((s) => ({ settings: previous, settingsPast: past.slice(0, -1), settingsFuture: [settings, ...s.settingsFuture] }));
+    save(previous);
+  },
+  redoSettings() {
+    const { settingsFuture: future, settings } = get();
+    if (!future.length) return;
+    const next = future[0]!;
+    set((s) => ({ settings: next, settingsPast: [...s.settingsPast, settings], settingsFuture: future.slice(1) }));
+    save(next);
   },
   async chooseOutputFolder(typed) {
     try {
@@ -69,3 +84,8 @@ export const createSettingsSlice: Slice<SettingsSlice> = (set, get) => ({
   },
   setSettingsOpen: (settingsOpen) => set({ settingsOpen }),
 });
+
+/** The device an export asks for: the chosen one when this engine has it, else the CPU (a choice made on another machine). */
+export function exportDevice(device: InferenceDevice, info: EngineInfo | undefined): InferenceDevice {
+  return info?.deviceChoices.some((d) => d.id === device && d.available) ? device : 'cpu';
+}
