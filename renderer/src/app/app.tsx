@@ -27,6 +27,22 @@ export function App() {
     return engine().onJobEvent(applyJobEvent);
   }, []);
 
+  const exportNow = () => {
+    void exportSelected();
+    setTab('queue');
+  };
+
+  // The desktop app's menus (File ▸ Open…, Open Recent, Export…) and the OS ask through app events.
+  useEffect(
+    () =>
+      engine().onAppEvent?.((e) => {
+        if (e.type === 'open-clips') void addClips(e.paths);
+        // Like the Export button: only a clip the engine could read.
+        else if (e.type === 'export-selected' && selectedClip(useApp.getState())?.info) exportNow();
+      }),
+    [],
+  );
+
   useEffect(() => {
     const openClips = () => (useApp.getState().engineInfo?.shell === 'electron' ? void engine().pickClips().then(addClips) : setOpening(true));
     const onKey = (e: KeyboardEvent) => {
@@ -43,11 +59,6 @@ export function App() {
       window.removeEventListener('drop', noNavigate);
     };
   }, []);
-
-  const exportNow = () => {
-    void exportSelected();
-    setTab('queue');
-  };
 
   return (
     <div className="app">

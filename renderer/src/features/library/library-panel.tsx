@@ -1,6 +1,7 @@
 /** Library: opened clips with a thumbnail, duration, resolution and warnings. */
 import { useState } from 'react';
 import { engine } from '../../api/engine';
+import { errorText } from '../../stores/slice';
 import { useApp } from '../../stores/store';
 import { formatDuration } from '../../app/format';
 import { OpenDialog } from './open-dialog';
@@ -18,6 +19,19 @@ export function LibraryPanel() {
     if (shell === 'electron') await addClips(await engine().pickClips());
     else setDialog(true);
   };
+  /** Opens dropped files where the shell can (the desktop app); returns what to tell the user, if anything. */
+  const openDropped = async (files: File[]): Promise<string | undefined> => {
+    const api = engine();
+    if (!api.openDroppedFiles) return dropMessage(files.map((f) => f.name));
+    try {
+      const opened = await api.openDroppedFiles(files);
+      if (!opened.length) return 'Nothing dropped there is a clip Clearcut can open.';
+      await addClips(opened);
+      return undefined;
+    } catch (err) {
+      return errorText(err);
+    }
+  };
   return (
     <section
       className={`panel library ${dragOver ? 'drag-over' : ''}`}
@@ -32,8 +46,8 @@ export function LibraryPanel() {
       onDrop={(e) => {
         e.preventDefault();
         setDragOver(false);
-        const names = [...e.dataTransfer.files].map((f) => f.name);
-        if (names.length) setDropNote(dropMessage(names));
+        const files = [...e.dataTransfer.files];
+        if (files.length) void openDropped(files).then(setDropNote);
       }}
     >
       <header className="panel-head">
@@ -84,7 +98,7 @@ export function LibraryPanel() {
 }
 
 /**
- * What to say about dropped files. A browser hands the page a file's contents but never its path,
+ * What to say about dropped files in a browser (the desktop app opens them). A browser hands the page a file's contents but never its path,
  * and the engine reads clips by path (nothing is uploaded), so dropped files cannot be opened here.
  */
 export function dropMessage(names: string[]): string {
