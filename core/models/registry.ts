@@ -34,20 +34,26 @@ export function modelEntry(name: string): ModelEntry {
   return entry;
 }
 
-/** Absolute path of a model's source file inside its npm package. */
+/** Absolute path of a model's source file: in the repository, or inside its npm package. */
 export function sourceFile(entry: ModelEntry): string {
+  if ('repo' in entry.source) {
+    const file = path.join(PROJECT_ROOT, entry.source.repo);
+    if (!existsSync(file)) throw new EngineError('MODEL_MISSING', `${entry.name} should be at ${file}, which is missing from this installation.`, { file });
+    return file;
+  }
   // Packages may hide package.json behind "exports", so look for the folder rather than resolve it.
-  const pkgDir = (require.resolve.paths(entry.source.package) ?? [])
+  const source = entry.source;
+  const pkgDir = (require.resolve.paths(source.package) ?? [])
     .concat(path.join(PROJECT_ROOT, 'node_modules'))
-    .map((dir) => path.join(dir, entry.source.package))
+    .map((dir) => path.join(dir, source.package))
     .find((dir) => existsSync(path.join(dir, 'package.json')));
-  if (!pkgDir) throw new EngineError('MODEL_MISSING', `${entry.name} comes from npm package ${entry.source.package}, which is not installed; run npm install.`);
+  if (!pkgDir) throw new EngineError('MODEL_MISSING', `${entry.name} comes from npm package ${source.package}, which is not installed; run npm install.`);
   const pkgJson = path.join(pkgDir, 'package.json');
   const installed = (JSON.parse(readFileSync(pkgJson, 'utf8')) as { version: string }).version;
-  if (installed !== entry.source.version) {
-    throw new EngineError('MODEL_MISSING', `${entry.name} expects ${entry.source.package}@${entry.source.version} but ${installed} is installed; run npm install.`);
+  if (installed !== source.version) {
+    throw new EngineError('MODEL_MISSING', `${entry.name} expects ${source.package}@${source.version} but ${installed} is installed; run npm install.`);
   }
-  return path.join(pkgDir, entry.source.path);
+  return path.join(pkgDir, source.path);
 }
 
 export interface ModelStatus {

@@ -6,8 +6,10 @@ import { ClearcutError } from '../common/errors.js';
 import type { Stage } from '../pipeline/stage.js';
 import { createCaptionStage, type CaptionStyle } from './captions/caption-stage.js';
 import { checkResidualPlan, createDenoiseAudioStage, type DenoiseModel } from './denoise-audio/denoise-audio-stage.js';
+import { createDenoiseVideoStage } from './denoise-video/denoise-video-stage.js';
 import { createLoudnormStage } from './loudnorm/loudnorm-stage.js';
 import type { LoudnessTarget } from './loudnorm/loudness.js';
+import type { BorderMode } from './stabilize/path.js';
 import { createStabilizeStage } from './stabilize/stabilize-stage.js';
 
 export type CaptionTarget = 'srt' | 'vtt' | 'burn' | 'track';
@@ -16,7 +18,13 @@ export const CAPTION_TARGETS: CaptionTarget[] = ['srt', 'vtt', 'burn', 'track'];
 /** What the user asked for. Strengths are 0..1. */
 export interface StageRequest {
   stabilize?: number;
+  /** Stabilization borders: 'crop' (default, zoom), 'black', or 'fill' from neighbouring frames. */
+  stabilizeBorder?: BorderMode;
+  /** Stabilization locks the camera (tripod shot) instead of smoothing its path. */
+  stabilizeTripod?: boolean;
   denoiseVideo?: number;
+  /** Noise level for denoiseVideo in 8-bit units (20 = Gaussian σ 20) instead of measuring it. */
+  denoiseVideoSigma?: number;
   denoiseAudio?: number;
   /** Speech enhancement model for denoiseAudio (default gtcrn). */
   denoiseAudioModel?: DenoiseModel;
@@ -39,7 +47,7 @@ export interface CapabilityInfo {
 
 export const CAPABILITIES: CapabilityInfo[] = [
   { id: 'stabilize', available: true, needs: 'video', description: 'Smooth handheld camera shake' },
-  { id: 'denoise-video', available: false, needs: 'video', description: 'Remove sensor noise' },
+  { id: 'denoise-video', available: true, needs: 'video', description: 'Remove sensor noise (a temporal network; the clip\'s noise level is measured)' },
   { id: 'denoise-audio', available: true, needs: 'audio', description: 'Clean up speech' },
   { id: 'captions', available: true, needs: 'audio', description: 'Speech to captions (SRT, WebVTT and a JSON transcript)' },
   { id: 'loudnorm', available: true, needs: 'audio', description: 'EBU R128 loudness to -16 LUFS' },
@@ -65,7 +73,9 @@ export function buildStages(r: StageRequest & { input?: string; output?: string;
     });
   }
   const stages: Stage[] = [];
-  if (r.stabilize !== undefined) stages.push(createStabilizeStage({ strength: r.stabilize }));
+  // Denoise first: warping would smear the noise into patterns the network was not trained on.
+  if (r.denoiseVideo !== undefined) stages.push(createDenoiseVideoStage({ strength: r.denoiseVideo, sigma: r.denoiseVideoSigma === undefined ? undefined : r.denoiseVideoSigma / 255 }));
+  if (r.stabilize !== undefined) stages.push(createStabilizeStage({ strength: r.stabilize, border: r.stabilizeBorder, tripod: r.stabilizeTripod }));
   if (r.denoiseAudio !== undefined) {
     if (r.denoiseAudioResidual) checkResidualPlan(r.denoiseAudioResidual, r);
     stages.push(createDenoiseAudioStage({ strength: r.denoiseAudio, model: r.denoiseAudioModel, residualPath: r.denoiseAudioResidual, overwrite: r.overwrite }));

@@ -80,11 +80,10 @@ describe('bad input is refused with a clear, typed error', () => {
     expect(err).toMatchObject({ code: 'NO_AUDIO_STREAM', file: videoOnlyClip() });
   });
 
-  it('stages that have not landed yet are refused, never ignored', async () => {
-    const { code, err } = await cliError([cfrClip(), '-o', out, '--denoise-video']);
+  it('--denoise-video on an audio-only file names the file and the missing stream', async () => {
+    const { code, err } = await cliError([audioOnlyClip(), '-o', out, '--denoise-video']);
     expect(code).toBe(1);
-    expect(err?.code).toBe('STAGE_NOT_AVAILABLE');
-    expect(err?.message).toContain('--denoise-video');
+    expect(err).toMatchObject({ code: 'NO_VIDEO_STREAM', file: audioOnlyClip() });
   });
 
   it('an odd pixel format (Bayer raw)', async () => {

@@ -2,13 +2,15 @@
 """Export a checkpoint to ONNX (opset 17, dynamic H/W) and write a reference pair.
 
     /usr/bin/python3 models/train/denoise-video/export_onnx.py \
-        --ckpt .cache/train-out/best.pt --out .cache/train-out/denoise-video.onnx
+        --ckpt .cache/train-out/best.pt --out models/clearcut-vdn/clearcut-vdn.onnx
 
-Inputs:  frames [1,15,H,W] float32 0..1 (5 RGB frames, frame-major, centre = 6:9)
-         sigma  [1,1,H,W]  float32 (noise RMS in 0..1 units; 0 -> near identity)
-Output:  denoised [1,3,H,W] float32. H and W must be multiples of 4 (pad + crop).
-Also writes <out>.reference.json: a seeded 1x15x12x20 input, its sigma and the
-PyTorch output, so a runtime test can check that the exported file matches.
+What ships is model.DeployVDN, the trained network rearranged for inference (same function):
+Inputs:  frames [1,60,H/2,W/2] float32 = pixel_unshuffle(5 RGB frames 0..1, frame-major, 2)
+         sigma  [1,1,1,1] float32 (noise RMS in 0..1 units; 0 -> near identity)
+Output:  residual [1,12,H/2,W/2] = pixel_unshuffle(denoised centre - centre, 2).
+H and W must be multiples of 4 (the runtime pads by mirroring and crops).
+The export is checked against the training-time model on random input, and a seeded
+reference pair (<out dir>/reference.json) lets a runtime test catch a broken export.
 Fails if the file is 2 MB or larger.
 """
 import argparse
@@ -17,9 +19,10 @@ import os
 import sys
 
 import torch
+import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import ClearcutVDN  # noqa: E402
+from model import ClearcutVDN, DeployVDN  # noqa: E402
 
 LIMIT = 2 * 1024 * 1024
 
@@ -27,25 +30,34 @@ LIMIT = 2 * 1024 * 1024
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ckpt", default=".cache/train-out/best.pt")
-    ap.add_argument("--out", default=".cache/train-out/denoise-video.onnx")
+    ap.add_argument("--out", default="models/clearcut-vdn/clearcut-vdn.onnx")
     args = ap.parse_args()
     ck = torch.load(args.ckpt, map_location="cpu")
     model = ClearcutVDN(**ck["cfg"]).eval()
     model.load_state_dict(ck["model"])
+    deploy = DeployVDN(model).eval()
 
     g = torch.Generator().manual_seed(7)
-    frames = torch.rand(1, 15, 12, 20, generator=g)
-    sigma = torch.full((1, 1, 12, 20), 20 / 255)
-    torch.onnx.export(model, (frames, sigma), args.out, opset_version=17,
-                      input_names=["frames", "sigma"], output_names=["denoised"],
-                      dynamic_axes={"frames": {2: "height", 3: "width"}, "sigma": {2: "height", 3: "width"},
-                                    "denoised": {2: "height", 3: "width"}})
+    full = torch.round(torch.rand(1, 15, 16, 24, generator=g) * 1e6) / 1e6
+    sig = 20 / 255
+    frames = F.pixel_unshuffle(full, 2)
+    sigma = torch.full((1, 1, 1, 1), sig)
     with torch.no_grad():
-        ref = model(frames, sigma)
-    with open(args.out + ".reference.json", "w") as f:
+        ref = deploy(frames, sigma)
+        want = model(full, torch.full((1, 1, 16, 24), sig)) - full[:, 6:9]
+    err = float((F.pixel_shuffle(ref, 2) - want).abs().max())
+    print(f"deploy graph vs training graph: max abs difference {err:.2e}")
+    if err > 1e-5:
+        sys.exit("the deploy graph does not compute the trained function")
+
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    torch.onnx.export(deploy, (frames, sigma), args.out, opset_version=17,
+                      input_names=["frames", "sigma"], output_names=["residual"],
+                      dynamic_axes={"frames": {2: "height2", 3: "width2"}, "residual": {2: "height2", 3: "width2"}})
+    with open(os.path.join(os.path.dirname(os.path.abspath(args.out)), "reference.json"), "w") as f:
         json.dump({"frames": {"dims": list(frames.shape), "data": frames.flatten().tolist()},
                    "sigma": {"dims": list(sigma.shape), "data": sigma.flatten().tolist()},
-                   "denoised": {"dims": list(ref.shape), "data": ref.flatten().tolist()},
+                   "residual": {"dims": list(ref.shape), "data": ref.flatten().tolist()},
                    "step": ck["step"]}, f)
     size = os.path.getsize(args.out)
     print(f"{args.out}: {size} bytes ({size / 1024:.1f} KiB), step {ck['step']}")

@@ -51,6 +51,43 @@ class ClearcutVDN(nn.Module):
         return frames[:, 3 * c:3 * c + 3] + r
 
 
+class DeployVDN(nn.Module):
+    """The same function as a trained ClearcutVDN, rearranged for fast inference (what ships).
+
+    In ONNX Runtime the full-resolution pixel-unshuffle (a 6-D Transpose), the 16-channel concat
+    with the sigma map and the final pixel-shuffle cost more than all the convolutions together.
+    The runtime therefore hands over frames already pixel-unshuffled, sigma as one number, and
+    takes back the residual still unshuffled:
+      frames [N, 60, H/2, W/2]  = pixel_unshuffle(frames, 2), channel 4*k + 2*dy + dx
+      sigma  [N, 1, 1, 1]       noise level (constant over the picture)
+      residual [N, 12, H/2, W/2] = pixel_unshuffle(denoised - centre frame, 2)
+    The sigma channels of the first 1x1 convolution fold into a per-channel term (sigma is the
+    same in all four sub-pixel positions), which is exact.
+    """
+
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+        w = m.enc[0].weight.detach()
+        c1, cin = w.shape[0], w.shape[1]
+        nf = cin - 4
+        self.first = nn.Conv2d(nf, c1, 1)
+        with torch.no_grad():
+            self.first.weight.copy_(w[:, :nf])
+            self.first.bias.copy_(m.enc[0].bias.detach())
+        self.register_buffer("wsig", w[:, nf:].sum(1).view(1, c1, 1, 1).clone())
+        self.centre = 12 * (m.frames // 2)
+
+    def forward(self, frames, sigma):
+        m = self.m
+        s = torch.relu(self.first(frames) + self.wsig * sigma)
+        s = torch.relu(m.enc[2](s))
+        d = m.down(s)
+        d = d + m.body(d)
+        u = F.pixel_shuffle(m.up(d), 2) + s
+        return m.dec(torch.cat([u, frames[:, self.centre:self.centre + 12]], 1))
+
+
 def macs_per_pixel(model, h=64, w=64):
     """Exact multiply-accumulates per full-resolution output pixel (convolutions only;
     bias adds, ReLUs and the residual adds are not counted)."""

@@ -1,0 +1,290 @@
+/**
+ * The video denoiser's runtime pieces: colour conversion and its exact inverse for a zero change,
+ * the network layout (mirror padding + pixel-unshuffle), tiling that bounds memory without seams,
+ * the noise estimate, the shipped ONNX file against its reference pair, and the ring of frames.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { gaussianSource } from '../../../bench/lib/noise.js';
+import { RAW_FORMATS, frameByteSize, type RawFormat } from '../../media/pixel-formats.js';
+import type { FrameStream, VideoFrame } from '../../media/video-frame.js';
+import type { MediaInfo } from '../../media/media-info.js';
+import { PROJECT_ROOT } from '../../models/manifest.js';
+import { modelPath } from '../../models/registry.js';
+import type { StageContext } from '../../pipeline/stage.js';
+import { addRgbDelta, frameLayout, frameToRgb, mirror, planarTarget, unshuffledTarget } from './color.js';
+import { createDenoiseVideoStage, strengthScale } from './denoise-video-stage.js';
+import { createVideoDenoiser, MODEL_NAME } from './denoiser.js';
+import { estimateNoise } from './noise-level.js';
+import { MAX_TILE_PIXELS, OVERLAP, planTiles } from './tiles.js';
+
+/** A smooth, textured test picture (0..1 RGB planes) with an edge, for w × h. */
+function picture(w: number, h: number, seed = 0): Float32Array {
+  const n = w * h;
+  const out = new Float32Array(3 * n);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const j = y * w + x;
+      const base = 0.35 + 0.2 * Math.sin((x + seed) / 9) * Math.cos(y / 13) + (x > w / 2 ? 0.15 : 0);
+      out[j] = base + 0.1 * Math.sin(y / 5);
+      out[n + j] = base;
+      out[2 * n + j] = base - 0.1 * Math.cos(x / 7);
+    }
+  }
+  return out;
+}
+
+/** Planar RGB (0..1) → an 8-bit frame in `format` (BT.709 limited for YUV), for test input. */
+function encodeFrame(rgb: Float32Array, w: number, h: number, format: RawFormat): Buffer {
+  const buf = Buffer.alloc(frameByteSize(format, w, h));
+  const l = frameLayout(format, w, h, { space: 'bt709', range: 'tv' });
+  // Start from mid-grey codes and let addRgbDelta move each pixel to its colour.
+  buf.fill(128);
+  const start = frameToRgb(buf, l);
+  addRgbDelta(buf, l, rgb.map((v, i) => v - start[i]));
+  return buf;
+}
+
+describe('colour conversion', () => {
+  it('reads limited-range BT.709 white, black and grey where they belong', () => {
+    const l = frameLayout(RAW_FORMATS.yuv420p, 4, 2, { space: 'bt709', range: 'tv' });
+    const buf = Buffer.from([16, 235, 126, 126, 16, 235, 126, 126, 128, 128, 128, 128]);
+    const rgb = frameToRgb(buf, l);
+    expect(rgb[0]).toBeCloseTo(0, 5);
+    expect(rgb[1]).toBeCloseTo(1, 5);
+    expect(rgb[8 + 1]).toBeCloseTo(1, 5);
+    expect(rgb[16 + 2]).toBeCloseTo(110 / 219, 5);
+  });
+
+  it.each(['yuv420p', 'yuv422p', 'yuv444p', 'yuv420p10le', 'gbrp', 'gbrp16le', 'rgb24', 'gray'])('a zero change gives back the exact frame (%s)', (name) => {
+    const f = RAW_FORMATS[name];
+    const [w, h] = [13, 7];
+    const buf = Buffer.alloc(frameByteSize(f, w, h));
+    const rand = gaussianSource(3);
+    const wide = f.planes(w, h)[0].bytesPerSample === 2;
+    const top = 2 ** f.bitDepth;
+    if (wide) for (let i = 0; i < buf.length / 2; i++) buf.writeUInt16LE(Math.min(top - 1, Math.round(top * (0.25 + 0.1 * Math.abs(rand())))), 2 * i);
+    else for (let i = 0; i < buf.length; i++) buf[i] = 60 + Math.abs(Math.round(40 * rand()));
+    const before = Buffer.from(buf);
+    const l = frameLayout(f, w, h, undefined);
+    addRgbDelta(buf, l, new Float32Array(3 * w * h));
+    expect(buf.equals(before)).toBe(true);
+  });
+
+  it('a grey change moves luma by the matching code and leaves chroma alone', () => {
+    const [w, h] = [6, 4];
+    const buf = Buffer.alloc(frameByteSize(RAW_FORMATS.yuv420p, w, h), 128);
+    const l = frameLayout(RAW_FORMATS.yuv420p, w, h, { space: 'bt709', range: 'tv' });
+    addRgbDelta(buf, l, new Float32Array(3 * w * h).fill(10 / 219));
+    expect([...buf.subarray(0, w * h)].every((v) => v === 138)).toBe(true);
+    expect([...buf.subarray(w * h)].every((v) => v === 128)).toBe(true);
+  });
+
+  it('a colour change round-trips through YUV 4:4:4', () => {
+    const [w, h] = [8, 8];
+    const rgb = picture(w, h);
+    const buf = encodeFrame(rgb, w, h, RAW_FORMATS.yuv444p);
+    const back = frameToRgb(buf, frameLayout(RAW_FORMATS.yuv444p, w, h, { space: 'bt709', range: 'tv' }));
+    for (let i = 0; i < rgb.length; i++) expect(Math.abs(back[i] - rgb[i])).toBeLessThan(1.5 / 219);
+  });
+
+  it('the network layout is the plain picture mirrored out to multiples of 4 and pixel-unshuffled', () => {
+    const [w, h] = [13, 7];
+    const buf = Buffer.alloc(frameByteSize(RAW_FORMATS.gbrp, w, h));
+    for (let i = 0; i < buf.length; i++) buf[i] = (i * 37) % 251;
+    const l = frameLayout(RAW_FORMATS.gbrp, w, h, undefined);
+    const plain = frameToRgb(buf, l, planarTarget(w, h));
+    const t = unshuffledTarget(w, h);
+    expect([t.width, t.height]).toEqual([16, 8]);
+    const net = frameToRgb(buf, l, t);
+    const [hw, hh] = [t.width / 2, t.height / 2];
+    for (let c = 0; c < 3; c++) {
+      for (let y = 0; y < t.height; y++) {
+        for (let x = 0; x < t.width; x++) {
+          const got = net[(4 * c + 2 * (y & 1) + (x & 1)) * hw * hh + (y >> 1) * hw + (x >> 1)];
+          expect(got).toBe(plain[c * w * h + mirror(y, h) * w + mirror(x, w)]);
+        }
+      }
+    }
+  });
+});
+
+describe('tiles', () => {
+  it('cover every pixel exactly once, in multiples of 4, within the size limit (up to 8K)', () => {
+    for (const [w, h] of [[1, 1], [37, 23], [1280, 720], [1920, 1080], [3840, 2160], [7680, 4320], [1080, 1920]]) {
+      const tiles = planTiles(w, h);
+      const seen = new Uint8Array(w * h);
+      for (const t of tiles) {
+        expect(t.tw % 4 + (t.th % 4)).toBe(0);
+        expect(t.tw * t.th).toBeLessThanOrEqual(MAX_TILE_PIXELS);
+        expect(t.ex).toBeLessThanOrEqual(Math.max(0, t.x0 - (t.x0 > 0 ? OVERLAP : 0)));
+        expect(t.ex + t.tw).toBeGreaterThanOrEqual(Math.min(w, t.x1 + OVERLAP));
+        for (let y = t.y0; y < t.y1; y++) for (let x = t.x0; x < t.x1; x++) seen[y * w + x]++;
+      }
+      expect(seen.every((v) => v === 1)).toBe(true);
+      if (w * h <= 1920 * 1080) expect(tiles).toHaveLength(1);
+    }
+  });
+});
+
+describe('noise level', () => {
+  it('measures Gaussian noise on a flat frame (pins the calibration)', () => {
+    const [w, h] = [320, 240];
+    for (const sigma of [5, 10, 20, 30, 40]) {
+      const rand = gaussianSource(sigma);
+      const rgb = new Float32Array(3 * w * h).map(() => 0.5 + (sigma / 255) * rand());
+      const est = estimateNoise(rgb, w, h)! * 255;
+      expect(Math.abs(est / sigma - 1)).toBeLessThan(0.06);
+    }
+  });
+
+  it('measures noise on a textured picture within 20 %, and finds little in a clean one', () => {
+    const [w, h] = [320, 240];
+    const clean = picture(w, h);
+    expect(estimateNoise(clean, w, h)! * 255).toBeLessThan(1.5);
+    for (const sigma of [10, 20, 30]) {
+      const rand = gaussianSource(sigma + 1);
+      const noisy = clean.map((v) => v + (sigma / 255) * rand());
+      const est = estimateNoise(noisy, w, h)! * 255;
+      expect(Math.abs(est / sigma - 1)).toBeLessThan(0.2);
+    }
+  });
+
+  it('gives up on a black frame rather than guessing', () => {
+    expect(estimateNoise(new Float32Array(3 * 320 * 240), 320, 240)).toBeUndefined();
+  });
+});
+
+describe('the shipped network', () => {
+  it('loads from the registry and matches the reference pair written at export', async () => {
+    const ref = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'models', 'clearcut-vdn', 'reference.json'), 'utf8')) as Record<'frames' | 'sigma' | 'residual', { dims: number[]; data: number[] }>;
+    const session = await ort.InferenceSession.create(await modelPath(MODEL_NAME));
+    const out = await session.run({
+      frames: new ort.Tensor('float32', Float32Array.from(ref.frames.data), ref.frames.dims),
+      sigma: new ort.Tensor('float32', Float32Array.from(ref.sigma.data), ref.sigma.dims),
+    });
+    const got = out.residual.data as Float32Array;
+    expect([...out.residual.dims]).toEqual(ref.residual.dims);
+    let worst = 0;
+    for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - ref.residual.data[i]));
+    expect(worst).toBeLessThan(1e-4);
+    await session.release();
+  });
+
+  it('tiled output equals whole-frame output (no seams)', async () => {
+    const [w, h] = [150, 102];
+    const t = unshuffledTarget(w, h);
+    const l = frameLayout(RAW_FORMATS.gbrp, w, h, undefined);
+    const frames = [0, 1, 2, 3, 4].map((k) => {
+      const rand = gaussianSource(k);
+      const rgb = picture(w, h, k).map((v) => v + 0.06 * rand());
+      return frameToRgb(encodeFrame(rgb, w, h, RAW_FORMATS.gbrp), l, t);
+    });
+    const whole = await createVideoDenoiser();
+    const tiled = await createVideoDenoiser({ maxTilePixels: 96 * 96 });
+    const a = new Float32Array(3 * w * h);
+    const b = new Float32Array(3 * w * h);
+    await whole.run(frames, w, h, 0.06, a);
+    await tiled.run(frames, w, h, 0.06, b);
+    expect(planTiles(w, h, 96 * 96).length).toBeGreaterThan(1);
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    expect(worst).toBeLessThan(1e-4);
+    expect(Math.max(...a.map(Math.abs))).toBeGreaterThan(0.01);
+    await Promise.all([whole.release(), tiled.release()]);
+  });
+});
+
+/** A fake clip of `count` noisy frames (yuv420p, w × h) with pts 0, 3, 6, ... */
+function clip(count: number, w: number, h: number, sigma: number): { stream: FrameStream; clean: Float32Array[]; inputs: Buffer[] } {
+  const clean: Float32Array[] = [];
+  const inputs: Buffer[] = [];
+  for (let k = 0; k < count; k++) {
+    const rgb = picture(w, h, k);
+    clean.push(rgb);
+    const rand = gaussianSource(100 + k);
+    inputs.push(encodeFrame(rgb.map((v) => v + (sigma / 255) * rand()), w, h, RAW_FORMATS.yuv420p));
+  }
+  async function* frames(): AsyncGenerator<VideoFrame> {
+    for (let k = 0; k < count; k++) yield { data: Buffer.from(inputs[k]), pts: 3 * k, index: k };
+  }
+  return {
+    stream: { info: { width: w, height: h, format: RAW_FORMATS.yuv420p, timeBase: { num: 1, den: 90 }, frameDuration: 3, expectedFrames: count }, frames: frames() },
+    clean,
+    inputs,
+  };
+}
+
+function context(): StageContext & { warnings: string[]; progress: number[] } {
+  const warnings: string[] = [];
+  const progress: number[] = [];
+  const media = { file: 'test.mp4', duration: 1, video: { color: { space: 'bt709', range: 'tv' } } } as unknown as MediaInfo;
+  return {
+    media,
+    signal: new AbortController().signal,
+    device: 'cpu',
+    report: (d) => progress.push(d),
+    warn: (m) => warnings.push(m),
+    tempFile: () => '',
+    commitWithOutput: () => {},
+    warnings,
+    progress,
+  };
+}
+
+function psnr(a: Float32Array, b: Float32Array): number {
+  let se = 0;
+  for (let i = 0; i < a.length; i++) se += (Math.min(1, Math.max(0, a[i])) - Math.min(1, Math.max(0, b[i]))) ** 2;
+  return 10 * Math.log10(1 / (se / a.length));
+}
+
+describe('the stage', () => {
+  it('strength maps to the noise level: 0 off, 0.5 as measured, 1 half again', () => {
+    expect([0, 0.25, 0.5, 1].map(strengthScale)).toEqual([0, 0.5, 1, 1.5]);
+  });
+
+  it('strength 0 passes the very same frames through', async () => {
+    const { stream, inputs } = clip(3, 32, 24, 20);
+    const stage = createDenoiseVideoStage({ strength: 0 });
+    const ctx = context();
+    await stage.analyze!(ctx);
+    const out = stage.transform(stream, ctx);
+    const got: Buffer[] = [];
+    for await (const f of out.frames) got.push(Buffer.from(f.data));
+    expect(got.every((b, k) => b.equals(inputs[k]))).toBe(true);
+  });
+
+  it.each([1, 2, 3, 4, 7])('a clip of %i frames keeps every frame, in order, with its timestamp, and cleans it', async (count) => {
+    const [w, h] = [70, 46];
+    const { stream, clean, inputs } = clip(count, w, h, 20);
+    const stage = createDenoiseVideoStage({ strength: 0.5, sigma: 20 / 255 });
+    const ctx = context();
+    await stage.analyze!(ctx);
+    const out = stage.transform(stream, ctx);
+    const l = frameLayout(RAW_FORMATS.yuv420p, w, h, { space: 'bt709', range: 'tv' });
+    const seen: Array<{ pts: number; index: number; gain: number }> = [];
+    for await (const f of out.frames) {
+      const before = psnr(frameToRgb(inputs[f.index], l), clean[f.index]);
+      const after = psnr(frameToRgb(f.data, l), clean[f.index]);
+      seen.push({ pts: f.pts, index: f.index, gain: after - before });
+    }
+    expect(seen.map((s) => s.index)).toEqual([...Array(count).keys()]);
+    expect(seen.map((s) => s.pts)).toEqual([...Array(count).keys()].map((k) => 3 * k));
+    for (const s of seen) expect(s.gain).toBeGreaterThan(2);
+    expect(ctx.progress.at(-1)).toBe(count);
+  });
+
+  it('stops with CANCELLED when the export is cancelled', async () => {
+    const { stream } = clip(6, 32, 24, 20);
+    const stage = createDenoiseVideoStage({ strength: 0.5, sigma: 0.05 });
+    const ac = new AbortController();
+    const ctx = { ...context(), signal: ac.signal };
+    const out = stage.transform(stream, ctx);
+    const it = out.frames[Symbol.asyncIterator]();
+    await it.next();
+    ac.abort();
+    await expect(it.next()).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+});

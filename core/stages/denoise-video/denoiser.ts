@@ -1,0 +1,64 @@
+/**
+ * The video denoising network (models/clearcut-vdn.md): five RGB frames and a noise level in, the
+ * denoised centre frame out, run tile by tile (tiles.ts) so memory is bounded at any size.
+ */
+import * as ort from 'onnxruntime-node';
+import { createModelSession, createSessionFromFile, type Device } from '../../models/session.js';
+import { copyTileDelta, copyTileIn, MAX_TILE_PIXELS, planTiles, type Tile } from './tiles.js';
+
+export const MODEL_NAME = 'clearcut-vdn';
+/** Frames the network sees: t-2 .. t+2. */
+export const WINDOW = 5;
+
+export interface VideoDenoiser {
+  device: Device;
+  warning?: string;
+  /**
+   * Denoise the centre of `window` (WINDOW frames of a width × height picture, each converted with
+   * color.ts unshuffledTarget) at noise level `sigma`, writing denoised-minus-centre into `delta`
+   * (plain planar RGB, width × height).
+   */
+  run(window: Float32Array[], width: number, height: number, sigma: number, delta: Float32Array): Promise<void>;
+  release(): Promise<void>;
+}
+
+export interface DenoiserOptions {
+  device?: Device;
+  /** A model file instead of the registry's (tests of an export). */
+  modelFile?: string;
+  maxTilePixels?: number;
+}
+
+export async function createVideoDenoiser(opts: DenoiserOptions = {}): Promise<VideoDenoiser> {
+  const { session, device, warning } = opts.modelFile ? await createSessionFromFile(opts.modelFile, { device: opts.device }) : await createModelSession(MODEL_NAME, { device: opts.device });
+  let plan: { width: number; height: number; tiles: Tile[] } | undefined;
+  const buffers = new Map<string, Float32Array>();
+
+  function buffersFor(t: Tile): Float32Array {
+    const key = `${t.tw}x${t.th}`;
+    let b = buffers.get(key);
+    if (!b) buffers.set(key, (b = new Float32Array(3 * WINDOW * t.tw * t.th)));
+    return b;
+  }
+
+  return {
+    device,
+    warning,
+    async run(window, width, height, sigma, delta) {
+      if (window.length !== WINDOW) throw new Error(`The video denoiser needs ${WINDOW} frames, got ${window.length}.`);
+      if (!plan || plan.width !== width || plan.height !== height) plan = { width, height, tiles: planTiles(width, height, opts.maxTilePixels ?? MAX_TILE_PIXELS) };
+      const paddedWidth = Math.ceil(width / 4) * 4;
+      const paddedHeight = Math.ceil(height / 4) * 4;
+      for (const t of plan.tiles) {
+        const b = buffersFor(t);
+        window.forEach((f, k) => copyTileIn(f, paddedWidth, paddedHeight, t, b, 12 * k));
+        const out = await session.run({
+          frames: new ort.Tensor('float32', b, [1, 12 * WINDOW, t.th / 2, t.tw / 2]),
+          sigma: new ort.Tensor('float32', Float32Array.of(sigma), [1, 1, 1, 1]),
+        });
+        copyTileDelta(out.residual.data as Float32Array, t, width, height, delta);
+      }
+    },
+    release: () => session.release(),
+  };
+}
