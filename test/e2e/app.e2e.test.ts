@@ -164,7 +164,11 @@ describe.skipIf(!hasChromium)(`the app in Chromium through clearcut serve${hasCh
     expect(existsSync(exported!.reportPath!)).toBe(true);
 
     await page.keyboard.press('Control+,');
-    await page.getByRole('dialog', { name: 'Settings' }).waitFor();
+    const settings = page.getByRole('dialog', { name: 'Settings' });
+    await settings.waitFor();
+    // The inference device: the engine's devices, those it cannot use here disabled (Core ML and DirectML on Linux).
+    expect(await settings.getByLabel(/Inference device/).inputValue()).toBe('cpu');
+    expect(await settings.locator('select[data-setting="device"] option:disabled').count()).toBeGreaterThanOrEqual(2);
     await shot('06-settings');
   });
 });
