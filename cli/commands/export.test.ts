@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseCaptions, parseStrength, requestFromFlags } from './export.js';
+import { buildStages } from '../../core/stages/index.js';
+import type { StabilizeStage } from '../../core/stages/stabilize/stabilize-stage.js';
+import { parseCaptions, parseStabilizeBorder, parseStrength, requestFromFlags } from './export.js';
 import { renderBar, formatDuration } from '../progress-view.js';
 
 describe('export flags', () => {
@@ -8,6 +10,22 @@ describe('export flags', () => {
     expect(parseStrength('stabilize', '0.25', 0.5)).toBe(0.25);
     expect(parseStrength('stabilize', undefined, 0.5)).toBeUndefined();
     expect(() => parseStrength('stabilize', '1.5', 0.5)).toThrow(/0 to 1/);
+  });
+
+  it('parses --stabilize-border and --tripod and passes them to the stabilize stage', () => {
+    expect(parseStabilizeBorder('fill')).toBe('fill');
+    expect(parseStabilizeBorder(undefined)).toBeUndefined();
+    expect(() => parseStabilizeBorder('blur')).toThrow(/crop, black, fill/);
+    const r = requestFromFlags('in.mp4', { output: 'out.mp4', stabilize: '0.3', stabilizeBorder: 'fill', tripod: true });
+    expect(r).toMatchObject({ stabilize: 0.3, stabilizeBorder: 'fill', stabilizeTripod: true });
+    const stage = buildStages(r).find((s) => s.id === 'stabilize') as StabilizeStage;
+    expect([stage.border, stage.tripod]).toEqual(['fill', true]);
+    // Either flag alone asks for stabilization at the default strength; without them, crop and no tripod.
+    expect(requestFromFlags('in.mp4', { output: 'out.mp4', tripod: true }).stabilize).toBe(0.5);
+    expect(requestFromFlags('in.mp4', { output: 'out.mp4', stabilizeBorder: 'black' }).stabilize).toBe(0.5);
+    const plain = buildStages(requestFromFlags('in.mp4', { output: 'out.mp4', stabilize: true })).find((s) => s.id === 'stabilize') as StabilizeStage;
+    expect([plain.border, plain.tripod]).toEqual(['crop', false]);
+    expect(requestFromFlags('in.mp4', { output: 'out.mp4' }).stabilize).toBeUndefined();
   });
 
   it('parses caption targets', () => {

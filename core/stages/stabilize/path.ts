@@ -21,7 +21,8 @@
 import type { FrameMotion } from './motion.js';
 import { compose, IDENTITY, invert, type Similarity } from './similarity.js';
 
-export type BorderMode = 'crop' | 'black';
+/** 'crop' zooms so no border shows; 'black' keeps the frame size and shows borders; 'fill' keeps the size and fills borders from neighbouring frames. */
+export type BorderMode = 'crop' | 'black' | 'fill';
 
 export interface CameraPathOptions {
   /** 0..1: how smooth the path is and how much crop (zoom) is allowed. */
@@ -31,7 +32,7 @@ export interface CameraPathOptions {
   height: number;
   /** Lock the camera: a constant path (tripod shot) instead of a smooth one. */
   tripod?: boolean;
-  /** 'crop' (default) zooms so no border shows; 'black' keeps the frame size and lets borders show. */
+  /** 'crop' (default) zooms so no border shows; 'black' and 'fill' keep the frame size (no zoom). */
   border?: BorderMode;
   /** Frame rate: the weights are per second, so a 30 fps clip is smoothed like a 10 fps one. */
   fps?: number;
@@ -68,7 +69,7 @@ export interface PathWeights {
 export function weightsForStrength(strength: number, border: BorderMode = 'crop', fps = 10): PathWeights {
   const s = Math.min(1, Math.max(0, strength));
   const r = Math.min(6, Math.max(0.5, (Number.isFinite(fps) && fps > 0 ? fps : 10) / 10));
-  if (border === 'black') {
+  if (border === 'black' || border === 'fill') {
     return { w1: 10, w2: r, w3: 100 * r * r, zoomPenalty: 1e4, minScale: 0.999, borderPenalty: 200, window: 1 - (0.06 + 0.24 * s), rotationWeight: 1 };
   }
   return { w1: 10, w2: r, w3: 100 * r * r, zoomPenalty: (1 + 16 * (1 - s) ** 2) / r, minScale: 1 - (0.06 + 0.24 * s), borderPenalty: 2000, window: 1, rotationWeight: 1 };
@@ -190,6 +191,31 @@ const NOISE_FLOOR = 1.5e-4;
 const isNoise = (m: Similarity): boolean => Math.abs(m.a - 1) < NOISE_FLOOR && Math.abs(m.b) < NOISE_FLOOR && Math.abs(m.tx) < NOISE_FLOOR && Math.abs(m.ty) < NOISE_FLOOR;
 
 /**
+ * F_t, the map from frame t to frame t-1: the inverse of the measured motion (unreliable frames and
+ * frame 0: identity). Motion below NOISE_FLOOR (about 0.02 px at 320 px) is codec noise on a still
+ * camera: taken as none, so a tripod shot comes out bit-exact instead of zoomed by 1e-4.
+ */
+function stepsBack(motion: FrameMotion[]): Similarity[] {
+  return motion.map((m, t) => (t === 0 || !m.reliable || isNoise(m) ? { ...IDENTITY } : invert(m)));
+}
+
+/**
+ * The original camera path C_t = F_1 … F_t (frame t coordinates -> frame 0 coordinates) and, per
+ * frame, the first frame of its stretch of reliable motion: frames of different stretches (across a
+ * cut or an unmeasured frame) cannot be related.
+ */
+export function cameraChain(motion: FrameMotion[]): { C: Similarity[]; segment: number[] } {
+  const F = stepsBack(motion);
+  const C: Similarity[] = [];
+  const segment: number[] = [];
+  for (let t = 0; t < F.length; t++) {
+    C.push(t === 0 ? { ...IDENTITY } : compose(C[t - 1], F[t]));
+    segment.push(t > 0 && motion[t].reliable ? segment[t - 1] : t);
+  }
+  return { C, segment };
+}
+
+/**
  * Per-frame warps A_t (output normalized coordinates -> input-frame normalized coordinates) for a
  * clip with measured `motion` (entry t: frame t-1 -> t). Identity everywhere at strength 0.
  */
@@ -199,10 +225,7 @@ export async function planCameraPath(motion: FrameMotion[], opts: CameraPathOpti
   if (opts.strength <= 0 && !opts.tripod) return motion.map(() => ({ ...IDENTITY }));
   const w = { ...weightsForStrength(opts.strength, opts.border, opts.fps), ...opts.weights };
   const aspect = opts.height / opts.width;
-  // F_t maps frame t to frame t-1: the inverse of the measured motion (unreliable frames: identity).
-  // Motion below NOISE_FLOOR (about 0.02 px at 320 px) is codec noise on a still camera: taken as
-  // none, so a tripod shot comes out bit-exact instead of zoomed by 1e-4.
-  const F = motion.map((m, t) => (t === 0 || !m.reliable || isNoise(m) ? { ...IDENTITY } : invert(m)));
+  const F = stepsBack(motion);
   const L = Math.max(30, opts.window ?? 300);
   const overlap = Math.min(Math.floor(L / 3), opts.overlap ?? 60);
   const out: Similarity[] = [];

@@ -9,14 +9,18 @@ import type { StageContext, VideoStage } from '../../pipeline/stage.js';
 import type { FrameStream, VideoFrame } from '../../media/video-frame.js';
 import { frameByteSize } from '../../media/pixel-formats.js';
 import { analyzeClipMotion, type ClipMotion } from './motion-cache.js';
-import { planCameraPath, safeZoom, type BorderMode, type PathWeights } from './path.js';
-import { isIdentity, type Similarity } from './similarity.js';
+import { cameraChain, planCameraPath, safeZoom, type BorderMode, type PathWeights } from './path.js';
+import { compose, invert, isIdentity, type Similarity } from './similarity.js';
 import { canWarp, warpFrame } from './warp.js';
 
 export interface StabilizeOptions {
   /** 0..1: smoothness and allowed crop. 0 leaves frames untouched. */
   strength: number;
-  /** 'crop' (default): zoom so no empty border ever shows; 'black': keep the size, show borders. */
+  /**
+   * 'crop' (default): zoom so no empty border ever shows; 'black': keep the size, show borders;
+   * 'fill': keep the size, fill borders from neighbouring frames (edge replication where none
+   * covers them).
+   */
   border?: BorderMode;
   /** Lock the camera (tripod shot). */
   tripod?: boolean;
@@ -28,13 +32,19 @@ export interface StabilizeOptions {
 }
 
 export interface StabilizeStage extends VideoStage {
+  readonly border: BorderMode;
+  readonly tripod: boolean;
   /** After analyze(): the measured motion and the per-frame warps (for tests and benchmarks). */
   readonly result?: { motion: ClipMotion; warps: Similarity[] };
 }
 
+/** 'fill' looks this many frames back and ahead for pixels to fill the borders with. */
+export const FILL_NEIGHBOURS = 5;
+
 export function createStabilizeStage(opts: StabilizeOptions): StabilizeStage {
   const border = opts.border ?? 'crop';
   let result: { motion: ClipMotion; warps: Similarity[] } | undefined;
+  let chain: ReturnType<typeof cameraChain> | undefined;
 
   async function analyze(ctx: StageContext): Promise<void> {
     const video = ctx.media.video!;
@@ -48,6 +58,25 @@ export function createStabilizeStage(opts: StabilizeOptions): StabilizeStage {
       warps = safeZoom(warps, aspect, Math.max(2, fps / 3));
     }
     result = { motion, warps };
+    if (border === 'fill') chain = cameraChain(motion.frames);
+  }
+
+  /**
+   * 'fill': the frames within FILL_NEIGHBOURS of t on the same stretch of reliable motion, nearest
+   * first, each with the warp output -> its coordinates: C_s⁻¹ ∘ C_t ∘ A_t.
+   */
+  function neighboursOf(t: number, warp: Similarity, have: Map<number, VideoFrame>): Array<{ data: Buffer; warp: Similarity }> {
+    if (!chain || t >= chain.C.length) return [];
+    const { C, segment } = chain;
+    const path = compose(C[t], warp);
+    const out: Array<{ data: Buffer; warp: Similarity }> = [];
+    for (let d = 1; d <= FILL_NEIGHBOURS; d++) {
+      for (const s of [t - d, t + d]) {
+        const f = have.get(s);
+        if (f && s < C.length && segment[s] === segment[t]) out.push({ data: f.data, warp: compose(invert(C[s]), path) });
+      }
+    }
+    return out;
   }
 
   function transform(input: FrameStream, ctx: StageContext): FrameStream {
@@ -56,31 +85,64 @@ export function createStabilizeStage(opts: StabilizeOptions): StabilizeStage {
     const size = frameByteSize(info.format, info.width, info.height);
     const fullRange = ctx.media.video?.color?.range === 'pc';
     const pool: Buffer[] = [];
-    async function* frames(): AsyncGenerator<VideoFrame> {
+    function render(frame: VideoFrame, have?: Map<number, VideoFrame>): VideoFrame {
       const warps = result?.warps ?? [];
+      const warp = warps[Math.min(frame.index, warps.length - 1)];
+      if (!warp || isIdentity(warp, 1e-7)) return frame;
+      const out = pool.pop() ?? Buffer.allocUnsafe(size);
+      const neighbours = have ? neighboursOf(frame.index, warp, have) : undefined;
+      warpFrame(frame.data, out, info.format, info.width, info.height, warp, { border, fullRange, neighbours });
+      return pooled(out, frame);
+    }
+    /** `out` (a buffer of the pool) as the frame that replaces `frame`. */
+    function pooled(out: Buffer, frame: VideoFrame): VideoFrame {
+      let released = false;
+      return {
+        data: out,
+        pts: frame.pts,
+        index: frame.index,
+        release: () => {
+          if (released) return;
+          released = true;
+          if (pool.length < 6) pool.push(out);
+        },
+      };
+    }
+    async function* frames(): AsyncGenerator<VideoFrame> {
       for await (const frame of input.frames) {
-        const warp = warps[Math.min(frame.index, warps.length - 1)];
-        if (!warp || isIdentity(warp, 1e-7)) {
-          yield frame;
-          continue;
-        }
-        const out = pool.pop() ?? Buffer.allocUnsafe(size);
-        warpFrame(frame.data, out, info.format, info.width, info.height, warp, { border, fullRange });
-        frame.release?.();
-        let released = false;
-        yield {
-          data: out,
-          pts: frame.pts,
-          index: frame.index,
-          release: () => {
-            if (released) return;
-            released = true;
-            if (pool.length < 6) pool.push(out);
-          },
-        };
+        const out = render(frame);
+        if (out !== frame) frame.release?.();
+        yield out;
       }
     }
-    return { info, frames: frames() };
+    /** 'fill': frames are held until FILL_NEIGHBOURS later ones have arrived. */
+    async function* filled(): AsyncGenerator<VideoFrame> {
+      const have = new Map<number, VideoFrame>();
+      const queue: VideoFrame[] = [];
+      const emit = (frame: VideoFrame): VideoFrame => {
+        let out = render(frame, have);
+        // Held frames are released here only, so an unwarped one goes out as a copy.
+        if (out === frame) {
+          const copy = pool.pop() ?? Buffer.allocUnsafe(size);
+          frame.data.copy(copy, 0, 0, size);
+          out = pooled(copy, frame);
+        }
+        for (const [i, f] of have) {
+          if (i > frame.index - FILL_NEIGHBOURS) continue;
+          have.delete(i);
+          f.release?.();
+        }
+        return out;
+      };
+      for await (const frame of input.frames) {
+        have.set(frame.index, frame);
+        queue.push(frame);
+        if (queue.length > FILL_NEIGHBOURS) yield emit(queue.shift()!);
+      }
+      while (queue.length) yield emit(queue.shift()!);
+      for (const f of have.values()) f.release?.();
+    }
+    return { info, frames: border === 'fill' ? filled() : frames() };
   }
 
   return {
@@ -90,6 +152,8 @@ export function createStabilizeStage(opts: StabilizeOptions): StabilizeStage {
     progressUnit: 'frames',
     analyze,
     transform,
+    border,
+    tripod: !!opts.tripod,
     get result() {
       return result;
     },

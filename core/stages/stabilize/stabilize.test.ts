@@ -3,7 +3,7 @@ import { RAW_FORMATS } from '../../media/pixel-formats.js';
 import { MotionEstimator, ransacSimilarity, type FrameMotion } from './motion.js';
 import { fitFactor, planCameraPath, safeZoom } from './path.js';
 import { apply, compose, fitSimilarity, IDENTITY, invert, type Similarity } from './similarity.js';
-import { warpFrame, warpPlane } from './warp.js';
+import { coveredSpan, fillPlaneBorders, warpFrame, warpPlane } from './warp.js';
 
 const close = (a: Similarity, b: Similarity, eps: number): void => {
   expect(Math.abs(a.a - b.a)).toBeLessThan(eps);
@@ -182,5 +182,30 @@ describe('warpFrame', () => {
     expect(dst[10 * w + 5]).toBe(src[10 * w + 9]);
     expect(dst[10 * w + w - 1]).toBe(16);
     expect(dst[w * h + 3 * 32 + 1]).toBe(src[w * h + 3 * 32 + 3]);
+  });
+
+  it('coveredSpan is exactly the columns whose source lies in the plane', () => {
+    const pw = 37, ph = 23;
+    for (const m of [Float64Array.of(1, 0, -5.5, 0, 1, 2), Float64Array.of(0.9, -0.2, 3, 0.2, 0.9, -4), Float64Array.of(-1, 0, 40, 0, 1, 0), Float64Array.of(0, 1, 0, 1, 0, 0)]) {
+      for (let j = 0; j < ph; j++) {
+        const [lo, hi] = coveredSpan(m, j, pw, pw - 1, ph - 1);
+        for (let i = 0; i < pw; i++) {
+          // Evaluated as the samplers do (row start + step · i), so boundary rounding agrees.
+          const x = m[1] * j + m[2] + m[0] * i, y = m[4] * j + m[5] + m[3] * i;
+          expect(i >= lo && i < hi).toBe(x >= 0 && y >= 0 && x <= pw - 1 && y <= ph - 1);
+        }
+      }
+    }
+  });
+
+  it('fill takes border samples from the nearest neighbour that covers them, else keeps the clamp', () => {
+    const pw = 16, ph = 4;
+    const own = Float64Array.of(1, 0, 4, 0, 1, 0); // output column i reads own column i + 4
+    const dst = new Uint8Array(pw * ph).fill(7);
+    const left = { src: new Uint8Array(pw * ph).fill(50), m: Float64Array.of(1, 0, 2, 0, 1, 0) }; // covers i ≤ 13
+    const right = { src: new Uint8Array(pw * ph).fill(90), m: Float64Array.of(1, 0, -3, 0, 1, 0) }; // covers i ≥ 3
+    fillPlaneBorders(dst, pw, ph, own, [left, right]);
+    // Own frame covers columns 0..11; 12..13 come from `left` (first), 14..15 from `right`.
+    expect(Array.from(dst.subarray(0, pw))).toEqual([...Array(12).fill(7), 50, 50, 90, 90]);
   });
 });

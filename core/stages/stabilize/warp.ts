@@ -4,16 +4,23 @@
  *
  * The warp is affine, so source coordinates advance by constant steps along a row and the inner
  * loop is a handful of multiply-adds per sample on typed arrays. Samples that fall outside the
- * source are clamped to the edge ('crop', where the path keeps them inside anyway) or filled with
- * black ('black').
+ * source are clamped to the edge ('crop', where the path keeps them inside anyway), filled with
+ * black ('black'), or taken from neighbouring frames warped by their motion relative to this one
+ * and, where none of them covers the sample either, clamped to the edge ('fill').
  */
 import type { RawFormat } from '../../media/pixel-formats.js';
+import type { BorderMode } from './path.js';
 import { toPlaneAffine, type Similarity } from './similarity.js';
 
 export interface WarpOptions {
-  border: 'crop' | 'black';
+  border: BorderMode;
   /** Full range (pc) YUV: black is 0 instead of 16. */
   fullRange?: boolean;
+  /**
+   * 'fill': other frames of the clip (same size and format), nearest first, each with the warp
+   * that maps this output's normalized coordinates into that frame.
+   */
+  neighbours?: Array<{ data: Buffer; warp: Similarity }>;
 }
 
 type Samples = Uint8Array | Uint16Array;
@@ -90,6 +97,73 @@ function slowSpan(src: Samples, dst: Samples, pw: number, maxX: number, maxY: nu
   }
 }
 
+/**
+ * Columns [lo, hi) of row j whose source point M·(i, j) lies within [0, maxX] × [0, maxY] (a
+ * convex set, so an interval), solved per axis and then moved by whole columns at each end until
+ * the ends agree with the samplers' own arithmetic.
+ */
+export function coveredSpan(m: Float64Array, j: number, pw: number, maxX: number, maxY: number): [number, number] {
+  const [m00, m01, m02, m10, m11, m12] = m;
+  const x0r = m01 * j + m02, y0r = m11 * j + m12;
+  let lo = 0, hi = pw;
+  for (const [c, d, lim] of [[x0r, m00, maxX], [y0r, m10, maxY]] as const) {
+    if (d > 0) {
+      lo = Math.max(lo, Math.ceil(-c / d));
+      hi = Math.min(hi, Math.floor((lim - c) / d) + 1);
+    } else if (d < 0) {
+      lo = Math.max(lo, Math.ceil((lim - c) / d));
+      hi = Math.min(hi, Math.floor(-c / d) + 1);
+    } else if (c < 0 || c > lim) hi = 0;
+  }
+  const inside = (i: number): boolean => {
+    const x = x0r + m00 * i, y = y0r + m10 * i;
+    return x >= 0 && y >= 0 && x <= maxX && y <= maxY;
+  };
+  while (lo < hi && !inside(lo)) lo++;
+  while (hi > lo && !inside(hi - 1)) hi--;
+  if (hi <= lo) {
+    if (lo >= pw || !inside(lo)) return [0, 0];
+    hi = lo + 1;
+  }
+  while (lo > 0 && inside(lo - 1)) lo--;
+  while (hi < pw && inside(hi)) hi++;
+  return [lo, hi];
+}
+
+/**
+ * Border fill of one plane already rendered (edge-clamped) from its own frame by `own`: samples
+ * whose source lies outside the frame are taken from the first neighbour that covers them.
+ */
+export function fillPlaneBorders(dst: Samples, pw: number, ph: number, own: Float64Array, neighbours: Array<{ src: Samples; m: Float64Array }>): void {
+  const maxX = pw - 1, maxY = ph - 1;
+  for (let j = 0; j < ph; j++) {
+    const [lo, hi] = coveredSpan(own, j, pw, maxX, maxY);
+    // Runs still to fill: at most two (left and right of the covered span), shrinking as
+    // neighbours cover them.
+    let runs: Array<[number, number]> = hi > lo ? [[0, lo], [hi, pw]] : [[0, pw]];
+    runs = runs.filter(([a, b]) => b > a);
+    const row = j * pw;
+    for (const nb of neighbours) {
+      if (runs.length === 0) break;
+      const [nlo, nhi] = coveredSpan(nb.m, j, pw, maxX, maxY);
+      if (nhi <= nlo) continue;
+      const next: Array<[number, number]> = [];
+      for (const [a, b] of runs) {
+        const from = Math.max(a, nlo), to = Math.min(b, nhi);
+        if (to <= from) {
+          next.push([a, b]);
+          continue;
+        }
+        const [m00, m01, m02, m10, m11, m12] = nb.m;
+        slowSpan(nb.src, dst, pw, maxX, maxY, m01 * j + m02, m11 * j + m12, m00, m10, row, from, to, undefined);
+        if (from > a) next.push([a, from]);
+        if (b > to) next.push([to, b]);
+      }
+      runs = next;
+    }
+  }
+}
+
 /** Black for each plane of a format. */
 function blackLevels(format: RawFormat, fullRange: boolean): number[] {
   const shift = format.bitDepth - 8;
@@ -111,8 +185,13 @@ export function warpFrame(src: Buffer, dst: Buffer, format: RawFormat, width: nu
     const view = (b: Buffer): Samples =>
       p.bytesPerSample === 2 ? new Uint16Array(b.buffer, b.byteOffset + offset, count) : new Uint8Array(b.buffer, b.byteOffset + offset, count);
     if (p.bytesPerSample === 2 && (src.byteOffset + offset) % 2 !== 0) throw new Error('16-bit frame planes must be 2-byte aligned');
-    const m = toPlaneAffine(warp, { width, height, planeWidth: p.width, planeHeight: p.height });
+    const geometry = { width, height, planeWidth: p.width, planeHeight: p.height };
+    const m = toPlaneAffine(warp, geometry);
     warpPlane(view(src), view(dst), p.width, p.height, m, opts.border === 'black' ? black[k] : undefined);
+    if (opts.border === 'fill' && opts.neighbours?.length) {
+      const nbs = opts.neighbours.map((n) => ({ src: view(n.data), m: toPlaneAffine(n.warp, geometry) }));
+      fillPlaneBorders(view(dst), p.width, p.height, m, nbs);
+    }
     offset += bytes;
   });
 }
