@@ -2,12 +2,11 @@
  * `--denoise-video[=strength]` (issue 6): a small temporal network (models/clearcut-vdn.md) sees
  * frames t-2..t+2 and returns frame t without its sensor noise. Frames stream through a ring of five;
  * the first and last frames, and clips shorter than five, repeat the edge frame. The clip's noise
- * level is measured once before rendering (a few frames across the clip) so the whole clip is
- * treated alike, and the strength scales that level. Strength 0 passes frames through untouched.
+ * level is measured on the first frames, so the whole clip is treated alike, and the strength
+ * scales that level. Strength 0 passes frames through untouched.
  * Frame count, timestamps, size and pixel format are unchanged.
  */
 import { ClearcutError, throwIfAborted } from '../../common/errors.js';
-import { readVideoFrames } from '../../media/frame-reader.js';
 import type { FrameStream, VideoFrame } from '../../media/video-frame.js';
 import type { StageContext, VideoStage } from '../../pipeline/stage.js';
 import { addRgbDelta, frameLayout, frameToRgb, unshuffledTarget } from './color.js';
@@ -28,7 +27,9 @@ export interface DenoiseVideoOptions {
 export const MAX_SIGMA = 60 / 255;
 /** Used when the clip gives nothing to measure (black, or all clipped). */
 const FALLBACK_SIGMA = 5 / 255;
-const SAMPLE_FRAMES = 5;
+/** Frames the noise level is measured on, and how far into a dark opening it keeps trying. */
+const MEASURE_FRAMES = 3;
+const MEASURE_UNTIL = 60;
 
 /** Strength → multiplier of the measured level: 0 → 0, 0.5 → 1, 1 → 1.5. */
 export function strengthScale(strength: number): number {
@@ -37,44 +38,24 @@ export function strengthScale(strength: number): number {
 }
 
 export interface DenoiseVideoStage extends VideoStage {
-  /** After analyze(): the measured level and the one the model is given (0..1 units). */
+  /** Once frames flowed: the measured level and the one the model is given (0..1 units). */
   readonly noise?: { measured?: number; used: number };
 }
 
 export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideoStage {
   let noise: { measured?: number; used: number } | undefined;
+  const scale = strengthScale(opts.strength);
 
-  async function measure(ctx: StageContext): Promise<number | undefined> {
-    const video = ctx.media.video!;
-    const duration = ctx.media.duration > 0 ? ctx.media.duration : video.frameCount / 30;
-    const count = Math.max(1, Math.min(SAMPLE_FRAMES, video.frameCount || SAMPLE_FRAMES));
-    const estimates: Array<number | undefined> = [];
-    for (let i = 0; i < count; i++) {
-      throwIfAborted(ctx.signal);
-      const start = count === 1 ? 0 : (duration * (i + 0.5)) / count;
-      const stream = await readVideoFrames(ctx.media, { start, signal: ctx.signal });
-      const layout = frameLayout(stream.info.format, stream.info.width, stream.info.height, video.color);
-      for await (const frame of stream.frames) {
-        estimates.push(estimateNoise(frameToRgb(frame.data, layout), layout.width, layout.height));
-        break;
-      }
-      ctx.report(i + 1, count);
-    }
-    return clipNoise(estimates);
-  }
-
-  async function analyze(ctx: StageContext): Promise<void> {
-    if (opts.strength <= 0) return;
-    const scale = strengthScale(opts.strength);
-    if (opts.sigma !== undefined) {
-      noise = { used: Math.min(MAX_SIGMA, opts.sigma * scale) };
-      return;
-    }
-    const measured = await measure(ctx);
-    if (measured === undefined) ctx.warn(`Could not measure the noise in ${ctx.media.file} (too dark, flat or clipped); denoising at a light default level.`);
+  /**
+   * The noise level: given, or measured on the first MEASURE_FRAMES frames (before the first frame
+   * leaves), so the whole clip is treated alike. A clip that opens on black keeps trying until
+   * MEASURE_UNTIL; until then the light default applies (black frames hardly need more).
+   */
+  function levelFor(measured: number | undefined, ctx: StageContext, final: boolean): number {
     const level = (measured ?? FALLBACK_SIGMA) * scale;
+    if (final && measured === undefined) ctx.warn(`Could not measure the noise in ${ctx.media.file} (too dark, flat or clipped); denoising at a light default level.`);
     if (level > MAX_SIGMA) ctx.warn(`The noise in ${ctx.media.file} is heavier than the denoiser was trained for; it is treated as σ = ${Math.round(MAX_SIGMA * 255)}.`);
-    noise = { measured, used: Math.min(MAX_SIGMA, level) };
+    return Math.min(MAX_SIGMA, level);
   }
 
   function transform(input: FrameStream, ctx: StageContext): FrameStream {
@@ -90,7 +71,18 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
     const target = unshuffledTarget(info.width, info.height);
 
     async function* frames(): AsyncGenerator<VideoFrame> {
-      const sigma = noise?.used ?? FALLBACK_SIGMA * strengthScale(opts.strength);
+      const estimates: Array<number | undefined> = [];
+      if (opts.sigma !== undefined) noise = { used: Math.min(MAX_SIGMA, opts.sigma * scale) };
+      /** Measure on each new frame until the level is settled. */
+      const measure = (rgb: Float32Array, index: number): void => {
+        if (opts.sigma !== undefined || noise?.measured !== undefined || index >= MEASURE_UNTIL) return;
+        estimates.push(estimateNoise(rgb, target.width / 2, target.height / 2, target.plane));
+        const last = index + 1 >= Math.min(MEASURE_UNTIL, info.expectedFrames || Infinity);
+        if (estimates.length < MEASURE_FRAMES && !last) return;
+        const measured = clipNoise(estimates);
+        if (measured !== undefined || !noise || last) noise = { measured, used: levelFor(measured, ctx, last) };
+      };
+      const sigma = (): number => noise?.used ?? FALLBACK_SIGMA * scale;
       const denoiser: VideoDenoiser = await createVideoDenoiser({ device: ctx.device, modelFile: opts.modelFile, maxTilePixels: opts.maxTilePixels });
       if (denoiser.warning) ctx.warn(denoiser.warning);
       const delta = new Float32Array(n);
@@ -105,7 +97,7 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
         throwIfAborted(ctx.signal);
         const at = (i: number): Float32Array => ring[Math.min(Math.max(i, 0), total - 1) - first].rgb;
         const window = Array.from({ length: WINDOW }, (_, k) => at(t + k - (WINDOW >> 1)));
-        await denoiser.run(window, info.width, info.height, sigma, delta);
+        await denoiser.run(window, info.width, info.height, sigma(), delta);
         const { frame } = ring[t - first];
         addRgbDelta(frame.data, layout, delta);
         // Frames older than t-1 are no longer anyone's neighbour.
@@ -119,11 +111,14 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
 
       try {
         for await (const frame of input.frames) {
-          ring.push({ frame, rgb: frameToRgb(frame.data, layout, target, spare.pop()) });
+          const rgb = frameToRgb(frame.data, layout, target, spare.pop());
+          measure(rgb, total);
+          ring.push({ frame, rgb });
           total++;
           const ready = total - 1 - (WINDOW >> 1);
           if (ready >= emitted) yield await emit(ready);
         }
+        if (!noise && total > 0) noise = { measured: clipNoise(estimates), used: levelFor(clipNoise(estimates), ctx, true) };
         while (emitted < total) yield await emit(emitted);
       } finally {
         await denoiser.release();
@@ -137,7 +132,6 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
     kind: 'video',
     weight: 4,
     progressUnit: 'frames',
-    analyze,
     transform,
     get noise() {
       return noise;

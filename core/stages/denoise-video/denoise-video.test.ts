@@ -198,20 +198,20 @@ describe('the shipped network', () => {
 });
 
 /** A fake clip of `count` noisy frames (yuv420p, w × h) with pts 0, 3, 6, ... */
-function clip(count: number, w: number, h: number, sigma: number): { stream: FrameStream; clean: Float32Array[]; inputs: Buffer[] } {
+function clip(count: number, w: number, h: number, sigma: number, format: RawFormat = RAW_FORMATS.yuv420p): { stream: FrameStream; clean: Float32Array[]; inputs: Buffer[] } {
   const clean: Float32Array[] = [];
   const inputs: Buffer[] = [];
   for (let k = 0; k < count; k++) {
     const rgb = picture(w, h, k);
     clean.push(rgb);
     const rand = gaussianSource(100 + k);
-    inputs.push(encodeFrame(rgb.map((v) => v + (sigma / 255) * rand()), w, h, RAW_FORMATS.yuv420p));
+    inputs.push(encodeFrame(rgb.map((v) => v + (sigma / 255) * rand()), w, h, format));
   }
   async function* frames(): AsyncGenerator<VideoFrame> {
     for (let k = 0; k < count; k++) yield { data: Buffer.from(inputs[k]), pts: 3 * k, index: k };
   }
   return {
-    stream: { info: { width: w, height: h, format: RAW_FORMATS.yuv420p, timeBase: { num: 1, den: 90 }, frameDuration: 3, expectedFrames: count }, frames: frames() },
+    stream: { info: { width: w, height: h, format, timeBase: { num: 1, den: 90 }, frameDuration: 3, expectedFrames: count }, frames: frames() },
     clean,
     inputs,
   };
@@ -249,7 +249,6 @@ describe('the stage', () => {
     const { stream, inputs } = clip(3, 32, 24, 20);
     const stage = createDenoiseVideoStage({ strength: 0 });
     const ctx = context();
-    await stage.analyze!(ctx);
     const out = stage.transform(stream, ctx);
     const got: Buffer[] = [];
     for await (const f of out.frames) got.push(Buffer.from(f.data));
@@ -261,7 +260,6 @@ describe('the stage', () => {
     const { stream, clean, inputs } = clip(count, w, h, 20);
     const stage = createDenoiseVideoStage({ strength: 0.5, sigma: 20 / 255 });
     const ctx = context();
-    await stage.analyze!(ctx);
     const out = stage.transform(stream, ctx);
     const l = frameLayout(RAW_FORMATS.yuv420p, w, h, { space: 'bt709', range: 'tv' });
     const seen: Array<{ pts: number; index: number; gain: number }> = [];
@@ -274,6 +272,31 @@ describe('the stage', () => {
     expect(seen.map((s) => s.pts)).toEqual([...Array(count).keys()].map((k) => 3 * k));
     for (const s of seen) expect(s.gain).toBeGreaterThan(2);
     expect(ctx.progress.at(-1)).toBe(count);
+  });
+
+  it('measures the noise level on the first frames when none is given, and strength scales it', async () => {
+    for (const [strength, factor] of [[0.5, 1], [1, 1.5]]) {
+      const { stream } = clip(5, 256, 192, 20, RAW_FORMATS.gbrp);
+      const stage = createDenoiseVideoStage({ strength });
+      const ctx = context();
+      for await (const f of stage.transform(stream, ctx).frames) void f;
+      expect(Math.abs(stage.noise!.measured! * 255 - 20)).toBeLessThan(3);
+      expect(stage.noise!.used).toBeCloseTo(stage.noise!.measured! * factor, 6);
+      expect(ctx.warnings).toEqual([]);
+    }
+  });
+
+  it('says so when a clip gives nothing to measure, and still runs', async () => {
+    const { stream } = clip(3, 64, 48, 0, RAW_FORMATS.gbrp);
+    const black = { ...stream, frames: (async function* () { for await (const f of stream.frames) yield { ...f, data: Buffer.alloc(f.data.length) }; })() };
+    const stage = createDenoiseVideoStage({ strength: 0.5 });
+    const ctx = context();
+    const means: number[] = [];
+    for await (const f of stage.transform(black, ctx).frames) means.push(f.data.reduce((a, v) => a + v, 0) / f.data.length);
+    expect(means).toHaveLength(3);
+    for (const m of means) expect(m).toBeLessThan(2);
+    expect(stage.noise?.measured).toBeUndefined();
+    expect(ctx.warnings.join(' ')).toMatch(/Could not measure the noise/);
   });
 
   it('stops with CANCELLED when the export is cancelled', async () => {

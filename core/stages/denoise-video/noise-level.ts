@@ -18,9 +18,13 @@ const PERCENTILE = 0.2;
 export const CALIBRATION = 0.935;
 const SCALE = Math.sqrt(Math.PI / 2) / 6;
 
-/** Noise σ (0..1 units) of one planar RGB frame, or undefined when no block is usable. */
-export function estimateNoise(rgb: Float32Array, width: number, height: number): number | undefined {
-  const n = width * height;
+/**
+ * Noise σ (0..1 units) of one planar RGB picture, or undefined when no block is usable. Colour c
+ * starts at c * planeStride (default width × height): the stage passes the first sub-pixel plane
+ * of its pixel-unshuffled frames, a half-size picture whose noise is the same.
+ */
+export function estimateNoise(rgb: Float32Array, width: number, height: number, planeStride = width * height): number | undefined {
+  const n = planeStride;
   const blocks: number[] = [];
   for (let by = 1; by + BLOCK < height; by += BLOCK) {
     for (let bx = 1; bx + BLOCK < width; bx += BLOCK) {
