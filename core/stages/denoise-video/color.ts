@@ -178,31 +178,51 @@ export function frameToRgb(data: Buffer, l: FrameLayout, target: RgbTarget = pla
   }
   const u = plane(data, l, 1);
   const v = plane(data, l, 2);
-  const { kr, kb } = l.k;
-  const kg = 1 - kr - kb;
-  const rv = 2 * (1 - kr);
-  const bu = 2 * (1 - kb);
+  const lut = yuvTables(l);
   const cs = l.strides[1];
   for (let y = 0; y < th; y++) {
     const sy = srcY[y];
     const row = sy * w;
     const crow = (sy >> l.sy) * cs;
+    const yo = yOff[y];
     for (let x = 0; x < tw; x++) {
       const sx = srcX[x];
       const c = crow + (sx >> l.sx);
-      const yy = (yp[row + sx] - l.yOffset) / l.yScale;
-      const cb = (u[c] - l.cOffset) / l.cScale;
-      const cr = (v[c] - l.cOffset) / l.cScale;
-      const r = yy + rv * cr;
-      const b = yy + bu * cb;
-      const o = yOff[y] + xOff[x];
-      out[o] = clamp01(r);
-      out[pl + o] = clamp01((yy - kr * r - kb * b) / kg);
-      out[2 * pl + o] = clamp01(b);
+      const yy = lut.y[yp[row + sx]];
+      const cb = u[c];
+      const cr = v[c];
+      const r = yy + lut.rCr[cr];
+      const g = yy - lut.gCr[cr] - lut.gCb[cb];
+      const b = yy + lut.bCb[cb];
+      const o = yo + xOff[x];
+      out[o] = r < 0 ? 0 : r > 1 ? 1 : r;
+      out[pl + o] = g < 0 ? 0 : g > 1 ? 1 : g;
+      out[2 * pl + o] = b < 0 ? 0 : b > 1 ? 1 : b;
     }
   }
   return out;
 }
+
+/** Per-code tables of the YUV → RGB matrix (luma, and each chroma's share of R, G and B). */
+function yuvTables(l: FrameLayout): { y: Float32Array; rCr: Float32Array; gCr: Float32Array; gCb: Float32Array; bCb: Float32Array } {
+  const cached = tables.get(l);
+  if (cached) return cached;
+  const { kr, kb } = l.k;
+  const kg = 1 - kr - kb;
+  const size = l.maxCode + 1;
+  const t = { y: new Float32Array(size), rCr: new Float32Array(size), gCr: new Float32Array(size), gCb: new Float32Array(size), bCb: new Float32Array(size) };
+  for (let code = 0; code < size; code++) {
+    const c = (code - l.cOffset) / l.cScale;
+    t.y[code] = (code - l.yOffset) / l.yScale;
+    t.rCr[code] = 2 * (1 - kr) * c;
+    t.bCb[code] = 2 * (1 - kb) * c;
+    t.gCr[code] = (kr * 2 * (1 - kr) * c) / kg;
+    t.gCb[code] = (kb * 2 * (1 - kb) * c) / kg;
+  }
+  tables.set(l, t);
+  return t;
+}
+const tables = new WeakMap<FrameLayout, ReturnType<typeof yuvTables>>();
 
 const put = (p: Uint8Array | Uint16Array, j: number, v: number, max: number): void => {
   const r = Math.round(v);
@@ -231,37 +251,52 @@ export function addRgbDelta(data: Buffer, l: FrameLayout, delta: Float32Array): 
     const { kr, kb } = l.k;
     const kg = 1 - kr - kb;
     const y = planes[0];
-    for (let j = 0; j < n; j++) put(y, j, y[j] + (kr * delta[j] + kg * delta[n + j] + kb * delta[2 * n + j]) * l.yScale, maxCode);
+    const [wr, wg, wb] = [kr * l.yScale, kg * l.yScale, kb * l.yScale];
+    for (let j = 0; j < n; j++) {
+      const val = y[j] + wr * delta[j] + wg * delta[n + j] + wb * delta[2 * n + j];
+      y[j] = val <= 0 ? 0 : val >= maxCode ? maxCode : (val + 0.5) | 0;
+    }
     if (l.kind === 'yuv') addChromaDelta(planes[1], planes[2], l, delta);
   }
   writeBackUnaligned(data, l, planes);
 }
 
+/** Chroma takes the block average of the change (Cb and Cr are linear in R, G, B). */
 function addChromaDelta(u: Uint8Array | Uint16Array, v: Uint8Array | Uint16Array, l: FrameLayout, delta: Float32Array): void {
-  const { width: w, height: h, kr, kb } = { ...l, ...l.k };
-  const n = w * h;
+  const { width: w, height: h } = l;
+  const { kr, kb } = l.k;
   const kg = 1 - kr - kb;
+  const n = w * h;
   const cw = l.strides[1];
   const ch = Math.ceil(h / 2 ** l.sy);
+  const bx = 1 << l.sx;
+  const by = 1 << l.sy;
+  const su = l.cScale / (2 * (1 - kb));
+  const sv = l.cScale / (2 * (1 - kr));
+  const max = l.maxCode;
   for (let cy = 0; cy < ch; cy++) {
+    const y0 = cy * by;
+    const y1 = Math.min(h, y0 + by);
     for (let cx = 0; cx < cw; cx++) {
-      let du = 0;
-      let dv = 0;
-      let count = 0;
-      for (let yy = cy << l.sy; yy < Math.min(h, (cy + 1) << l.sy); yy++) {
-        for (let xx = cx << l.sx; xx < Math.min(w, (cx + 1) << l.sx); xx++) {
-          const j = yy * w + xx;
-          const dr = delta[j];
-          const db = delta[2 * n + j];
-          const dy = kr * dr + kg * delta[n + j] + kb * db;
-          du += (db - dy) / (2 * (1 - kb));
-          dv += (dr - dy) / (2 * (1 - kr));
-          count++;
+      const x0 = cx * bx;
+      const x1 = Math.min(w, x0 + bx);
+      let dr = 0;
+      let dg = 0;
+      let db = 0;
+      for (let yy = y0; yy < y1; yy++) {
+        for (let j = yy * w + x0, end = yy * w + x1; j < end; j++) {
+          dr += delta[j];
+          dg += delta[n + j];
+          db += delta[2 * n + j];
         }
       }
+      const count = (y1 - y0) * (x1 - x0);
+      const dy = kr * dr + kg * dg + kb * db;
       const c = cy * cw + cx;
-      put(u, c, u[c] + (du / count) * l.cScale, l.maxCode);
-      put(v, c, v[c] + (dv / count) * l.cScale, l.maxCode);
+      const nu = u[c] + ((db - dy) / count) * su;
+      const nv = v[c] + ((dr - dy) / count) * sv;
+      u[c] = nu <= 0 ? 0 : nu >= max ? max : (nu + 0.5) | 0;
+      v[c] = nv <= 0 ? 0 : nv >= max ? max : (nv + 0.5) | 0;
     }
   }
 }
