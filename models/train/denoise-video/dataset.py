@@ -54,6 +54,39 @@ def _ycc_to_rgb(x):
     return torch.stack([r, g, b], -3)
 
 
+def native_frames(img, rng, P, static=False, texture=False):
+    """T frames [T,3,P,P] cut from the photo at its own pixel grid, moving by whole pixels.
+
+    Resampled crops (motion_frames) are band-limited by the resampling filter, so a network
+    trained only on them learns that every detail near the pixel scale is noise and smooths
+    real footage, whose pixels carry sharpening, aliasing and compression texture."""
+    W, H = img.size
+    v = np.zeros(2) if static else np.round(rng.uniform(-6, 6, 2) * rng.uniform(0, 1) ** 0.5)
+    ts = np.arange(T) - T // 2
+    path = (v[None] * ts[:, None]).astype(int)
+    span = np.abs(path).max(0)
+    x0 = int(rng.integers(span[0], max(span[0] + 1, W - P - span[0])))
+    y0 = int(rng.integers(span[1], max(span[1] + 1, H - P - span[1])))
+    lo = np.minimum(path.min(0), 0)
+    hi = np.maximum(path.max(0), 0)
+    region = img.crop((x0 + lo[0], y0 + lo[1], x0 + hi[0] + P, y0 + hi[1] + P))
+    area = torch.from_numpy(np.asarray(region, dtype=np.float32) / 255.0).permute(2, 0, 1)
+    if texture and rng.uniform() < 0.5:
+        # Fine texture that stays put on the scene (grass, gravel, fabric, a codec's grain): it is
+        # picture, not noise, and only the frames together tell the two apart.
+        t = torch.from_numpy(rng.normal(0, rng.uniform(1, 10) / 255, area.shape).astype(np.float32))
+        if rng.uniform() < 0.5:
+            t = F.avg_pool2d(t[None], 3, 1, 1, count_include_pad=False)[0] * 2
+        area = (area + t).clamp(0, 1)
+    out = [area[:, path[i, 1] - lo[1]:path[i, 1] - lo[1] + P, path[i, 0] - lo[0]:path[i, 0] - lo[0] + P] for i in range(T)]
+    fl = torch.stack(out)
+    if rng.uniform() < 0.5:
+        fl = fl.flip(-1)
+    if rng.uniform() < 0.5:
+        fl = fl.flip(0)
+    return fl
+
+
 def motion_frames(img, rng, P, static=False):
     """T frames [T,3,P,P] float 0..1 of a smoothly moving, zooming crop."""
     W, H = img.size
@@ -124,8 +157,9 @@ def add_noise(clean, rng, gen, kind=None, sigma=None):
     return noisy, s
 
 
-def make_sample(img, rng, gen, P, kind=None, sigma=None):
-    clean = motion_frames(img, rng, P, static=rng.uniform() < 0.2)
+def make_sample(img, rng, gen, P, kind=None, sigma=None, static=0.2, native=0.0, texture=False):
+    still = rng.uniform() < static
+    clean = native_frames(img, rng, P, still, texture) if rng.uniform() < native else motion_frames(img, rng, P, still)
     noisy, s = add_noise(clean, rng, gen, kind, sigma)
     return noisy.reshape(T * 3, P, P), clean[T // 2], torch.full((1, P, P), s)
 
@@ -133,8 +167,8 @@ def make_sample(img, rng, gen, P, kind=None, sigma=None):
 class Sequences:
     """Infinite stream of training batches; deterministic given the seed."""
 
-    def __init__(self, images, patch, batch, seed):
-        self.images, self.patch, self.batch = images, patch, batch
+    def __init__(self, images, patch, batch, seed, static=0.2, native=0.0, texture=False):
+        self.images, self.patch, self.batch, self.static, self.native, self.texture = images, patch, batch, static, native, texture
         # weight images by area so big photos give proportionally more patches
         area = np.array([im.width * im.height for im in images], dtype=np.float64)
         self.p = area / area.sum()
@@ -145,14 +179,15 @@ class Sequences:
         xs, ys, ss = [], [], []
         for _ in range(self.batch):
             img = self.images[self.rng.choice(len(self.images), p=self.p)]
-            x, y, s = make_sample(img, self.rng, self.gen, self.patch)
+            x, y, s = make_sample(img, self.rng, self.gen, self.patch, static=self.static, native=self.native, texture=self.texture)
             xs.append(x); ys.append(y); ss.append(s)
         return torch.stack(xs), torch.stack(ys), torch.stack(ss)
 
 
 def validation_set(images, patch=128, per_image=4, seed=1234):
     """Fixed held-out set: {name: (noisy, clean, sigma)} for 'gauss10/20/30' and
-    'real20' (realistic recipe at RMS level 20/255). Same clean sequences for all."""
+    'real20' (realistic recipe at RMS level 20/255) on the same resampled moving
+    sequences, and 'native10/20' on crops at the photos' own pixel grid."""
     rng = np.random.default_rng(seed)
     seqs = []
     for img in images:
@@ -166,6 +201,20 @@ def validation_set(images, patch=128, per_image=4, seed=1234):
         xs, ys, ss = [], [], []
         for clean in seqs:
             noisy, sig = add_noise(clean, r, g, kind, s)
+            xs.append(noisy.reshape(T * 3, patch, patch)); ys.append(clean[T // 2])
+            ss.append(torch.full((1, patch, patch), sig))
+        out[name] = (torch.stack(xs), torch.stack(ys), torch.stack(ss))
+    # The same photos cut at their own pixel grid (native_frames), half of them still: closer to
+    # real footage than resampled crops, which hide over-smoothing of pixel-scale detail.
+    nat = [native_frames(img, rng, patch, static=(i % 2 == 0)) for img in images for i in range(per_image)]
+    tex = np.random.default_rng(seed + 99)
+    textured = [native_frames(img, tex, patch, static=(i % 2 == 0), texture=True) for img in images for i in range(2 * per_image)]
+    for name, s, seqs_ in (("native10", 10 / 255, nat), ("native20", 20 / 255, nat), ("texture10", 10 / 255, textured)):
+        r = np.random.default_rng(seed + 7 + int(s * 255))
+        g = torch.Generator().manual_seed(seed + 7 + int(s * 255))
+        xs, ys, ss = [], [], []
+        for clean in seqs_:
+            noisy, sig = add_noise(clean, r, g, "gauss", s)
             xs.append(noisy.reshape(T * 3, patch, patch)); ys.append(clean[T // 2])
             ss.append(torch.full((1, patch, patch), sig))
         out[name] = (torch.stack(xs), torch.stack(ys), torch.stack(ss))

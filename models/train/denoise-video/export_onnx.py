@@ -31,10 +31,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ckpt", default=".cache/train-out/best.pt")
     ap.add_argument("--out", default="models/clearcut-vdn/clearcut-vdn.onnx")
+    ap.add_argument("--prefilter", action="store_true", help="ship model.static_prefilter in the graph (default: as trained)")
     args = ap.parse_args()
     ck = torch.load(args.ckpt, map_location="cpu")
     model = ClearcutVDN(**ck["cfg"]).eval()
     model.load_state_dict(ck["model"])
+    model.prefilter = args.prefilter or ck.get("flags", {}).get("prefilter", False)
     deploy = DeployVDN(model).eval()
 
     g = torch.Generator().manual_seed(7)

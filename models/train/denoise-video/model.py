@@ -12,7 +12,9 @@ Layout (h = half resolution after pixel-unshuffle, q = quarter):
   down: 3x3 stride 2 C1->C2, ReLU                                  @q
   body: NB x (3x3 C2->C2, ReLU), with a residual add around it    @q
   up  : 1x1 C2->4*C1 + PixelShuffle(2), + skip                     @h
-  dec : cat(centre frame unshuffled 12ch), 3x3 C1+12->C1, ReLU, 3x3 C1->12 -> PixelShuffle(2) 3ch        residual @full
+  dec : cat(centre frame unshuffled 12ch [, temporal mean - centre 12ch if mean_skip]),
+        3x3 ->C1, ReLU, 3x3 C1->12 -> PixelShuffle(2) 3ch                 residual @full
+With `prefilter` (static_prefilter), still regions are averaged before all this.
 Fully convolutional: ONNX export uses dynamic H and W.
 """
 import torch
@@ -21,9 +23,14 @@ import torch.nn.functional as F
 
 
 class ClearcutVDN(nn.Module):
-    def __init__(self, c1=16, c2=32, nb=3, frames=5):
+    def __init__(self, c1=16, c2=32, nb=3, frames=5, mean_skip=False, diff_skip=False):
         super().__init__()
+        assert not diff_skip, "diff_skip was an experiment that did not help; not supported"
         self.frames = frames
+        # The decoder also sees the temporal mean of the unshuffled frames minus the centre
+        # frame (12 ch): averaging in still regions is then one step away, instead of having to
+        # squeeze 12 signed values through the 16-channel encoder.
+        self.mean_skip = mean_skip
         cin = (3 * frames + 1) * 4
         self.enc = nn.Sequential(nn.Conv2d(cin, c1, 1), nn.ReLU(inplace=True),
                                  nn.Conv2d(c1, c1, 3, padding=1), nn.ReLU(inplace=True))
@@ -35,20 +42,63 @@ class ClearcutVDN(nn.Module):
         self.up = nn.Conv2d(c2, 4 * c1, 1)
         # the decoder also sees the unshuffled centre frame (12ch), so the narrow
         # encoder does not have to carry its exact values to predict the residual
-        self.dec = nn.Sequential(nn.Conv2d(c1 + 12, c1, 3, padding=1), nn.ReLU(inplace=True),
+        dec_in = c1 + 12 + (12 if mean_skip else 0)
+        self.dec = nn.Sequential(nn.Conv2d(dec_in, c1, 3, padding=1), nn.ReLU(inplace=True),
                                  nn.Conv2d(c1, 12, 3, padding=1))
         nn.init.zeros_(self.dec[-1].weight)  # start as the identity (output = centre frame)
         nn.init.zeros_(self.dec[-1].bias)
 
+    prefilter = False
+
     def forward(self, frames, sigma):
         c = self.frames // 2
         x = F.pixel_unshuffle(torch.cat([frames, sigma], 1), 2)
+        shift = 0
+        if self.prefilter:
+            nf = 12 * self.frames
+            xf, sig = static_prefilter(x[:, :nf], x[:, nf:nf + 1], self.frames)
+            shift = F.pixel_shuffle(xf[:, 12 * c:12 * c + 12] - x[:, 12 * c:12 * c + 12], 2)
+            x = torch.cat([xf, sig.expand(-1, 4, -1, -1)], 1)
         s = self.enc(x)
         d = self.down(s)
         d = d + self.body(d)
         u = F.pixel_shuffle(self.up(d), 2) + s
-        r = F.pixel_shuffle(self.dec(torch.cat([u, x[:, 12 * c:12 * c + 12]], 1)), 2)
-        return frames[:, 3 * c:3 * c + 3] + r
+        r = F.pixel_shuffle(self.dec(torch.cat(decoder_inputs(self, u, x[:, :12 * self.frames]), 1)), 2)
+        return frames[:, 3 * c:3 * c + 3] + shift + r
+
+
+def static_prefilter(xf, sigma, frames=5):
+    """Average frames where the scene holds still, before the network sees them (not learned).
+
+    xf: unshuffled frames [N, 12*T, h, w]; sigma: noise level, [N,1,1,1] or [N,1,h,w].
+    Where the mean absolute difference of the other frames from the centre (over 12 channels and
+    a 5x5 neighbourhood) is what noise alone gives (2*sigma/sqrt(pi)), every frame is replaced by
+    the temporal mean, and the noise level drops to sigma/sqrt(T); above 1.35 times that it
+    leaves the frames alone, blending in between. Returns (frames, sigma map [N,1,h,w]).
+    The small network smooths fine static texture (gravel, foliage) it cannot tell from noise;
+    averaging keeps it, and moving parts still get the network's full strength."""
+    n, _, h, w = xf.shape
+    f = xf.reshape(n, frames, 12, h, w)
+    c = frames // 2
+    d = (f - f[:, c:c + 1]).abs().mean(2).sum(1, keepdim=True) / (frames - 1)
+    d = F.avg_pool2d(d, 5, 1, 2, count_include_pad=False)
+    expected = 1.1284 * sigma + 1e-4
+    wt = ((1.35 - d / expected) / 0.35).clamp(0, 1)
+    mean = f.mean(1, keepdim=True)
+    out = (f + wt[:, :, None] * (mean - f)).reshape(n, 12 * frames, h, w)
+    sig = sigma * torch.sqrt((1 - wt) ** 2 + wt * (2 - wt) / frames)
+    return out, sig
+
+
+def decoder_inputs(m, u, xf):
+    """u: upsampled features; xf: the unshuffled frames [N, 12*T, h, w]."""
+    c = m.frames // 2
+    centre = xf[:, 12 * c:12 * c + 12]
+    parts = [u, centre]
+    n, _, h, w = xf.shape
+    if m.mean_skip:
+        parts.append(xf.reshape(n, m.frames, 12, h, w).mean(1) - centre)
+    return parts
 
 
 class DeployVDN(nn.Module):
@@ -80,12 +130,17 @@ class DeployVDN(nn.Module):
 
     def forward(self, frames, sigma):
         m = self.m
+        shift = 0
+        if m.prefilter:
+            raw = frames
+            frames, sigma = static_prefilter(frames, sigma, m.frames)
+            shift = frames[:, self.centre:self.centre + 12] - raw[:, self.centre:self.centre + 12]
         s = torch.relu(self.first(frames) + self.wsig * sigma)
         s = torch.relu(m.enc[2](s))
         d = m.down(s)
         d = d + m.body(d)
         u = F.pixel_shuffle(m.up(d), 2) + s
-        return m.dec(torch.cat([u, frames[:, self.centre:self.centre + 12]], 1))
+        return m.dec(torch.cat(decoder_inputs(m, u, frames), 1)) + shift
 
 
 def macs_per_pixel(model, h=64, w=64):
@@ -114,6 +169,6 @@ def count_params(model):
 
 
 if __name__ == "__main__":
-    m = ClearcutVDN()
+    m = ClearcutVDN(mean_skip=True)  # the shipped configuration
     print(f"params {count_params(m)}  ({count_params(m) * 4 / 1024:.1f} KiB fp32)")
     print(f"MACs per pixel {macs_per_pixel(m):.0f}")

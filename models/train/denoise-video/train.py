@@ -41,6 +41,22 @@ def validate(model, val, device, chunk=8):
     return res
 
 
+def warm_start(model, state):
+    """Copy matching weights; a conv that gained input channels keeps the old ones first and
+    zeros for the new, so the warm-started network computes exactly what the old one did."""
+    own = model.state_dict()
+    for k, v in state.items():
+        if k in own and own[k].shape == v.shape:
+            own[k] = v
+        elif k in own and own[k].dim() == 4 and own[k].shape[0] == v.shape[0] and own[k].shape[1] > v.shape[1]:
+            w = torch.zeros_like(own[k])
+            w[:, :v.shape[1]] = v
+            own[k] = w
+        else:
+            raise SystemExit(f"cannot warm-start {k}: {tuple(v.shape)} -> {tuple(own[k].shape) if k in own else 'missing'}")
+    model.load_state_dict(own)
+
+
 def cpu_name():
     try:
         for line in open("/proc/cpuinfo"):
@@ -68,6 +84,12 @@ def main():
     ap.add_argument("--ckpt-every", type=int, default=250)
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--mean-skip", action="store_true", help="decoder also sees the temporal mean (model.py)")
+    ap.add_argument("--prefilter", action="store_true", help="average still regions before the network (model.static_prefilter)")
+    ap.add_argument("--static", type=float, default=0.2, help="share of still (tripod) sequences")
+    ap.add_argument("--native", type=float, default=0.0, help="share of sequences cut at the photo's own pixel grid (dataset.native_frames)")
+    ap.add_argument("--texture", action="store_true", help="half of the native sequences get fine static texture (dataset.native_frames)")
+    ap.add_argument("--init-from", help="start from this checkpoint's weights (new layers' extra inputs start at zero)")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -78,9 +100,13 @@ def main():
     train_imgs, _ = dataset.load_images(args.data, "train")
     val_imgs, val_files = dataset.load_images(args.data, "val")
     val = dataset.validation_set(val_imgs)
-    data = dataset.Sequences(train_imgs, args.patch, args.batch, args.seed)
+    data = dataset.Sequences(train_imgs, args.patch, args.batch, args.seed, static=args.static, native=args.native, texture=args.texture)
 
-    model = ClearcutVDN(args.c1, args.c2, args.nb).to(dev)
+    model = ClearcutVDN(args.c1, args.c2, args.nb, mean_skip=args.mean_skip).to(dev)
+    model.prefilter = args.prefilter
+    if args.init_from and not (args.resume and os.path.exists(os.path.join(args.out, "last.pt"))):
+        warm_start(model, torch.load(args.init_from, map_location=dev)["model"])
+        print(f"weights from {args.init_from}")
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     # cosine decay to 1 % of lr over --steps, short warm-up
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -93,14 +119,15 @@ def main():
         step, best, elapsed = ck["step"], ck["best"], ck.get("elapsed", 0.0)
         data.rng.bit_generator.state = ck["rng"]; data.gen.set_state(ck["gen"])
         print(f"resumed at step {step}")
-    cfg = {"c1": args.c1, "c2": args.c2, "nb": args.nb}
+    cfg = {"c1": args.c1, "c2": args.c2, "nb": args.nb, "mean_skip": args.mean_skip}
+    flags = {"prefilter": args.prefilter}
     print(f"model {cfg}: {count_params(model)} params, {macs_per_pixel(ClearcutVDN(**cfg)):.0f} MACs/pixel; "
           f"{len(train_imgs)} train / {len(val_imgs)} val photos; device {dev}, {args.threads} threads")
     logf = open(os.path.join(args.out, "log.jsonl"), "a")
 
     def save(path):
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
-                    "step": step, "best": best, "elapsed": elapsed, "cfg": cfg,
+                    "step": step, "best": best, "elapsed": elapsed, "cfg": cfg, "flags": flags,
                     "rng": data.rng.bit_generator.state, "gen": data.gen.get_state()}, path + ".tmp")
         os.replace(path + ".tmp", path)
 
