@@ -94,7 +94,6 @@ function plane(data: Buffer, l: FrameLayout, i: number): Uint8Array | Uint16Arra
   return copy;
 }
 
-const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
 
 /**
  * Where converted pixels go. The picture is `width` × `height` (possibly padded past the frame by
