@@ -127,20 +127,45 @@ class DeployVDN(nn.Module):
             self.first.bias.copy_(m.enc[0].bias.detach())
         self.register_buffer("wsig", w[:, nf:].sum(1).view(1, c1, 1, 1).clone())
         self.centre = 12 * (m.frames // 2)
+        # The first convolution of the temporal mean: the per-frame weights summed.
+        self.first_mean = nn.Conv2d(12, c1, 1, bias=False)
+        with torch.no_grad():
+            self.first_mean.weight.copy_(w[:, :nf].reshape(c1, m.frames, 12, 1, 1).sum(1))
 
     def forward(self, frames, sigma):
         m = self.m
-        shift = 0
-        if m.prefilter:
-            raw = frames
-            frames, sigma = static_prefilter(frames, sigma, m.frames)
-            shift = frames[:, self.centre:self.centre + 12] - raw[:, self.centre:self.centre + 12]
-        s = torch.relu(self.first(frames) + self.wsig * sigma)
+        if not m.prefilter:
+            s = torch.relu(self.first(frames) + self.wsig * sigma)
+            return self.rest(s, frames, None, 0)
+        # static_prefilter, rewritten so nothing runs on all 60 channels but the distance and the
+        # first convolution: every blended frame is f + w*(mean - f), the convolution is linear, the
+        # blended frames' mean is the mean itself, and their centre is centre + w*(mean - centre).
+        n, _, h, w = frames.shape
+        centre = frames[:, self.centre:self.centre + 12]
+        mean = frames.reshape(n, m.frames, 12, h, w).mean(1)
+        d = (frames.reshape(n, m.frames, 12, h, w) - centre[:, None]).abs().mean(2).sum(1, keepdim=True) / (m.frames - 1)
+        d = F.avg_pool2d(d, 5, 1, 2, count_include_pad=False)
+        wt = ((1.35 - d / (1.1284 * sigma + 1e-4)) / 0.35).clamp(0, 1)
+        sig = sigma * torch.sqrt((1 - wt) ** 2 + wt * (2 - wt) / m.frames)
+        a = self.first(frames)
+        first = a + wt * (self.first_mean(mean) + self.first.bias.view(1, -1, 1, 1) - a)
+        s = torch.relu(first + self.wsig * sig)
+        towards = mean - centre
+        return self.rest(s, centre + wt * towards, (1 - wt) * towards, wt * towards)
+
+    def rest(self, s, centre_or_frames, mean_minus_centre, shift):
+        """Everything after the first convolution. Without the prefilter the decoder inputs come
+        from the frames; with it, from the blended centre and mean given."""
+        m = self.m
         s = torch.relu(m.enc[2](s))
         d = m.down(s)
         d = d + m.body(d)
         u = F.pixel_shuffle(m.up(d), 2) + s
-        return m.dec(torch.cat(decoder_inputs(m, u, frames), 1)) + shift
+        if mean_minus_centre is None:
+            parts = decoder_inputs(m, u, centre_or_frames)
+        else:
+            parts = [u, centre_or_frames] + ([mean_minus_centre] if m.mean_skip else [])
+        return m.dec(torch.cat(parts, 1)) + shift
 
 
 def macs_per_pixel(model, h=64, w=64):
