@@ -88,6 +88,29 @@ describe('--denoise-video', () => {
     expect(frameHashes(out)).toEqual(frameHashes(input));
   });
 
+  it('a small object moving over a flat background leaves no trail', async () => {
+    // A 6x6 white square moves 4 px a frame over noisy grey; the still-region averaging and the
+    // network must not leave copies of it where it was.
+    const scene = (noise: string): string => `color=c=0x404040:s=160x96:r=25[bg];color=c=white:s=6x6:r=25[dot];[bg][dot]overlay=x='20+4*n':y=40${noise},format=yuv444p`;
+    const cleanDot = fixture('dv-dot-clean.mkv', (f) => ffmpeg(['-filter_complex', scene(''), '-frames:v', '20', '-c:v', 'ffv1', f]));
+    const noisyDot = fixture('dv-dot-noisy.mkv', (f) => ffmpeg(['-filter_complex', scene(',noise=alls=18:allf=t:all_seed=5'), '-frames:v', '20', '-c:v', 'ffv1', f]));
+    const out = path.join(workDir('dv-dot'), 'out.mkv');
+    const r = await runCli(['export', noisyDot, '-o', out, '--denoise-video', '--codec', 'ffv1']);
+    expect(r.code, r.stderr).toBe(0);
+    const grey = (file: string): Buffer => execFileSync(ffmpegBinary().path, ['-hide_banner', '-loglevel', 'error', '-i', file, '-vf', 'format=gray', '-f', 'rawvideo', '-'], { maxBuffer: 1 << 26 });
+    const [got, want] = [grey(out), grey(cleanDot)];
+    let worst = 0;
+    for (let n = 4; n < 16; n++) {
+      // The strip the square covered in the three frames before is background again in frame n;
+      // a trail would make it brighter on average (the square is white on dark grey).
+      let bias = 0;
+      for (let y = 40; y < 46; y++) for (let x = 20 + 4 * (n - 3); x < 20 + 4 * n; x++) bias += got[n * 160 * 96 + y * 160 + x] - want[n * 160 * 96 + y * 160 + x];
+      worst = Math.max(worst, bias / (6 * 12));
+    }
+    // A half-strength copy of the square would be ~95 levels brighter; noise averages to ~0-3.
+    expect(worst).toBeLessThan(6);
+  });
+
   it('an odd frame size in YUV 4:4:4 neither crashes nor shifts the picture', async () => {
     const cleanOdd = clean('dv-clean-odd.mkv', '253x189', 'yuv444p');
     const input = path.join(workDir('dv-odd-in'), 'noisy.mkv');
