@@ -6,6 +6,7 @@
  * size, pixel format and timestamps must be kept, also at an odd frame size.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeNoisyClip } from '../../bench/lib/noise.js';
@@ -29,13 +30,11 @@ function clean(name: string, size: string, pixFmt: string): string {
 
 async function noisy(name: string, from: string): Promise<string> {
   const file = path.join(TMP, name);
-  try {
-    ffprobeJson(file);
-    return file;
-  } catch {
-    await writeNoisyClip(from, file, { kind: 'gaussian', sigma: 20 }, 7);
-    return file;
-  }
+  if (existsSync(file)) return file;
+  const partial = path.join(TMP, `partial-${process.pid}-${name}`);
+  await writeNoisyClip(from, partial, { kind: 'gaussian', sigma: 20 }, 7);
+  renameSync(partial, file);
+  return file;
 }
 
 /** PSNR (dB, average over planes) of `a` against `b`, by ffmpeg. */
