@@ -19,8 +19,6 @@ export interface FrameReaderOptions {
   /** Decode at this size instead of the native one (analysis passes use a small copy). */
   scale?: { width: number; height: number };
   signal?: AbortSignal;
-  /** Start decoding at this time in seconds (an input seek; sampling a few frames of a long clip). */
-  start?: number;
 }
 
 /** Lines that mean the input itself is damaged (not muxer chatter from the timestamp branch). */
@@ -46,7 +44,6 @@ export async function readVideoFrames(media: MediaInfo, opts: FrameReaderOptions
   const args = [
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info',
     '-noautorotate',
-    ...(opts.start ? ['-ss', opts.start.toFixed(3)] : []),
     '-i', media.file,
     '-filter_complex', graph,
     '-map', '[frames]', ...passthrough, '-f', 'rawvideo', 'pipe:1',

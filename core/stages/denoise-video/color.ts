@@ -110,9 +110,10 @@ export interface RgbTarget {
   srcY: Int32Array;
 }
 
+const idx = (n: number, f: (i: number) => number): Int32Array => Int32Array.from({ length: n }, (_, i) => f(i));
+
 /** Plain planar RGB: three width × height planes. */
 export function planarTarget(width: number, height: number): RgbTarget {
-  const idx = (n: number, f: (i: number) => number): Int32Array => Int32Array.from({ length: n }, (_, i) => f(i));
   return { width, height, plane: width * height, xOff: idx(width, (x) => x), yOff: idx(height, (y) => y * width), srcX: idx(width, (x) => x), srcY: idx(height, (y) => y) };
 }
 
@@ -125,7 +126,6 @@ export function unshuffledTarget(frameWidth: number, frameHeight: number): RgbTa
   const height = Math.ceil(frameHeight / 4) * 4;
   const hw = width / 2;
   const sub = hw * (height / 2);
-  const idx = (n: number, f: (i: number) => number): Int32Array => Int32Array.from({ length: n }, (_, i) => f(i));
   return {
     width,
     height,
@@ -223,10 +223,8 @@ function yuvTables(l: FrameLayout): { y: Float32Array; rCr: Float32Array; gCr: F
 }
 const tables = new WeakMap<FrameLayout, ReturnType<typeof yuvTables>>();
 
-const put = (p: Uint8Array | Uint16Array, j: number, v: number, max: number): void => {
-  const r = Math.round(v);
-  p[j] = r < 0 ? 0 : r > max ? max : r;
-};
+/** Round a sample value to the nearest code in 0..max. */
+const code = (v: number, max: number): number => (v <= 0 ? 0 : v >= max ? max : (v + 0.5) | 0);
 
 /**
  * Add an RGB change (planar, 0..1 units, width × height) to the frame's own samples, in place.
@@ -239,21 +237,20 @@ export function addRgbDelta(data: Buffer, l: FrameLayout, delta: Float32Array): 
   if (l.kind === 'gbr') {
     const [g, b, r] = planes;
     for (let j = 0; j < n; j++) {
-      put(r, j, r[j] + delta[j] * maxCode, maxCode);
-      put(g, j, g[j] + delta[n + j] * maxCode, maxCode);
-      put(b, j, b[j] + delta[2 * n + j] * maxCode, maxCode);
+      r[j] = code(r[j] + delta[j] * maxCode, maxCode);
+      g[j] = code(g[j] + delta[n + j] * maxCode, maxCode);
+      b[j] = code(b[j] + delta[2 * n + j] * maxCode, maxCode);
     }
   } else if (l.kind === 'rgb24') {
     const p = planes[0];
-    for (let j = 0; j < n; j++) for (let c = 0; c < 3; c++) put(p, 3 * j + c, p[3 * j + c] + delta[c * n + j] * 255, 255);
+    for (let j = 0; j < n; j++) for (let c = 0; c < 3; c++) p[3 * j + c] = code(p[3 * j + c] + delta[c * n + j] * 255, 255);
   } else {
     const { kr, kb } = l.k;
     const kg = 1 - kr - kb;
     const y = planes[0];
     const [wr, wg, wb] = [kr * l.yScale, kg * l.yScale, kb * l.yScale];
     for (let j = 0; j < n; j++) {
-      const val = y[j] + wr * delta[j] + wg * delta[n + j] + wb * delta[2 * n + j];
-      y[j] = val <= 0 ? 0 : val >= maxCode ? maxCode : (val + 0.5) | 0;
+      y[j] = code(y[j] + wr * delta[j] + wg * delta[n + j] + wb * delta[2 * n + j], maxCode);
     }
     if (l.kind === 'yuv') addChromaDelta(planes[1], planes[2], l, delta);
   }
@@ -292,10 +289,8 @@ function addChromaDelta(u: Uint8Array | Uint16Array, v: Uint8Array | Uint16Array
       const count = (y1 - y0) * (x1 - x0);
       const dy = kr * dr + kg * dg + kb * db;
       const c = cy * cw + cx;
-      const nu = u[c] + ((db - dy) / count) * su;
-      const nv = v[c] + ((dr - dy) / count) * sv;
-      u[c] = nu <= 0 ? 0 : nu >= max ? max : (nu + 0.5) | 0;
-      v[c] = nv <= 0 ? 0 : nv >= max ? max : (nv + 0.5) | 0;
+      u[c] = code(u[c] + ((db - dy) / count) * su, max);
+      v[c] = code(v[c] + ((dr - dy) / count) * sv, max);
     }
   }
 }
