@@ -54,6 +54,15 @@ def _ycc_to_rgb(x):
     return torch.stack([r, g, b], -3)
 
 
+def flip_randomly(fl, rng):
+    """Mirror left-right and reverse time, each with p = 0.5."""
+    if rng.uniform() < 0.5:
+        fl = fl.flip(-1)
+    if rng.uniform() < 0.5:
+        fl = fl.flip(0)
+    return fl
+
+
 def native_frames(img, rng, P, static=False, texture=False):
     """T frames [T,3,P,P] cut from the photo at its own pixel grid, moving by whole pixels.
 
@@ -79,12 +88,7 @@ def native_frames(img, rng, P, static=False, texture=False):
             t = F.avg_pool2d(t[None], 3, 1, 1, count_include_pad=False)[0] * 2
         area = (area + t).clamp(0, 1)
     out = [area[:, path[i, 1] - lo[1]:path[i, 1] - lo[1] + P, path[i, 0] - lo[0]:path[i, 0] - lo[0] + P] for i in range(T)]
-    fl = torch.stack(out)
-    if rng.uniform() < 0.5:
-        fl = fl.flip(-1)
-    if rng.uniform() < 0.5:
-        fl = fl.flip(0)
-    return fl
+    return flip_randomly(torch.stack(out), rng)
 
 
 def motion_frames(img, rng, P, static=False):
@@ -111,12 +115,7 @@ def motion_frames(img, rng, P, static=False):
         box = (max(0.0, x - s), max(0.0, y - s), min(float(W), x + s), min(float(H), y + s))
         fr = img.resize((P, P), Image.BICUBIC, box=box, reducing_gap=None)
         out.append(torch.from_numpy(np.asarray(fr, dtype=np.float32) / 255.0).permute(2, 0, 1))
-    fl = torch.stack(out)
-    if rng.uniform() < 0.5:
-        fl = fl.flip(-1)
-    if rng.uniform() < 0.5:
-        fl = fl.flip(0)  # time reversal
-    return fl
+    return flip_randomly(torch.stack(out), rng)
 
 
 def jpeg(x, q):
