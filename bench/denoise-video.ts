@@ -13,17 +13,16 @@
  * Speed: 60 frames of vtest with noise, scaled to 720p and 1080p, each method re-encoding to H.264
  * (x264 fast, CRF 20) on this machine's 2 cores; frames per second of the whole command.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ffmpegBinary } from '../core/media/ffmpeg-binaries.js';
 import { readVideoFrames } from '../core/media/frame-reader.js';
 import { rawFormat } from '../core/media/pixel-formats.js';
 import { probeMedia } from '../core/media/probe.js';
 import { runExport } from '../core/pipeline/run-export.js';
 import { createDenoiseVideoStage } from '../core/stages/denoise-video/denoise-video-stage.js';
 import { mediaFile } from '../scripts/fetch-media.js';
+import { cachedFile, ff, psnrSsim } from './lib/ffmpeg.js';
 import { recipeLabel, writeNoisyClip, type NoiseRecipe } from './lib/noise.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,32 +37,10 @@ const RECIPES: NoiseRecipe[] = [
   { kind: 'realistic', level: 20 },
 ];
 
-function ff(args: string[]): string {
-  return execFileSync(ffmpegBinary().path, ['-hide_banner', '-nostdin', '-y', ...args], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 64 << 20 });
-}
-
-function once(file: string, make: (tmp: string) => void | Promise<void>): Promise<string> {
-  if (existsSync(file)) return Promise.resolve(file);
-  const tmp = file.replace(/(\.\w+)$/, '.partial$1');
-  return Promise.resolve(make(tmp)).then(() => {
-    renameSync(tmp, file);
-    return file;
-  });
-}
-
 interface Quality {
   psnr: number;
   ssim: number;
   flicker: number;
-}
-
-/** PSNR/SSIM from ffmpeg's log (it writes them to stderr, which execFileSync only returns on error). */
-function measure(out: string, clean: string): { psnr: number; ssim: number } {
-  const log = execFileSync('sh', ['-c', `"$0" -hide_banner -nostdin -i "$1" -i "$2" -lavfi '[0:v]split[a][b];[1:v]split[c][d];[a][c]psnr;[b][d]ssim' -f null - 2>&1`, ffmpegBinary().path, out, clean], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const psnr = Number(/PSNR .*average:([\d.]+|inf)/.exec(log)?.[1]);
-  const ssim = Number(/SSIM .*All:([\d.]+)/.exec(log)?.[1]);
-  if (!Number.isFinite(psnr) || !Number.isFinite(ssim)) throw new Error(`no PSNR/SSIM for ${out}: ${log.slice(-400)}`);
-  return { psnr, ssim };
 }
 
 /** Mean absolute difference between consecutive frames, 8-bit units over all RGB samples. */
@@ -86,7 +63,7 @@ async function flicker(file: string): Promise<number> {
 }
 
 async function quality(out: string, clean: string): Promise<Quality> {
-  return { ...measure(out, clean), flicker: await flicker(out) };
+  return { ...psnrSsim(out, clean), flicker: await flicker(out) };
 }
 
 const ffv1 = ['-c:v', 'ffv1', '-level', '3', '-pix_fmt', 'gbrp', '-f', 'matroska'];
@@ -126,13 +103,13 @@ export async function benchDenoiseVideo(): Promise<string> {
   const lines: string[] = [];
   const best: Record<string, { ffmpeg: number; ours: number }> = {};
   for (const s of sources) {
-    const clean = await once(path.join(work, `${s.id}-clean.mkv`), (tmp) => void ff(['-ss', String(s.start), '-i', s.file, '-frames:v', String(FRAMES), '-an', ...ffv1, tmp]));
+    const clean = await cachedFile(path.join(work, `${s.id}-clean.mkv`), (tmp) => void ff(['-ss', String(s.start), '-i', s.file, '-frames:v', String(FRAMES), '-an', ...ffv1, tmp]));
     const cleanFlicker = await flicker(clean);
     lines.push(`\n**${s.label}**, ${FRAMES} frames; the clean clip's own frame-to-frame difference is ${fmt(cleanFlicker)}.\n`);
     lines.push('| noise | method | PSNR dB | SSIM | flicker |', '|---|---|---|---|---|');
     for (const [k, r] of RECIPES.entries()) {
       const key = r.kind === 'gaussian' ? `g${r.sigma}` : `real${r.level}`;
-      const noisy = await once(path.join(work, `${s.id}-${key}.mkv`), async (tmp) => {
+      const noisy = await cachedFile(path.join(work, `${s.id}-${key}.mkv`), async (tmp) => {
         if (r.kind === 'gaussian') return writeNoisyClip(clean, tmp, r, 1000 + k);
         const raw = tmp.replace('.partial.mkv', '.raw.mkv');
         await writeNoisyClip(clean, raw, r, 1000 + k);
@@ -176,7 +153,7 @@ async function benchSpeed(): Promise<string> {
   const x264 = ['-c:v', 'libx264', '-preset', 'fast', '-crf', '20', '-pix_fmt', 'yuv420p'];
   const fpsOf: Record<string, number> = {};
   for (const [w, h] of [[1280, 720], [1920, 1080]]) {
-    const input = await once(path.join(work, `speed-${h}p.mp4`), (tmp) => void ff(['-i', vtest, '-frames:v', String(SPEED_FRAMES), '-vf', `scale=${w}:${h},noise=alls=14:allf=t`, '-c:v', 'libx264', '-crf', '16', '-preset', 'fast', '-f', 'mp4', tmp]));
+    const input = await cachedFile(path.join(work, `speed-${h}p.mp4`), (tmp) => void ff(['-i', vtest, '-frames:v', String(SPEED_FRAMES), '-vf', `scale=${w}:${h},noise=alls=14:allf=t`, '-c:v', 'libx264', '-crf', '16', '-preset', 'fast', '-f', 'mp4', tmp]));
     const time = async (label: string, fn: () => Promise<void> | void): Promise<void> => {
       const t = performance.now();
       await fn();

@@ -10,11 +10,9 @@
  * frames decoded at 320 px wide. `benchStabilize()` returns Markdown; `node --import tsx
  * bench/stabilize.ts` prints it.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ffmpegBinary } from '../core/media/ffmpeg-binaries.js';
 import { readVideoFrames } from '../core/media/frame-reader.js';
 import { rawFormat } from '../core/media/pixel-formats.js';
 import { probeMedia } from '../core/media/probe.js';
@@ -23,6 +21,7 @@ import { stabilityMetrics, type GreyFrame, type StabilityMetrics } from '../core
 import { analysisSize } from '../core/stages/stabilize/motion.js';
 import { createStabilizeStage } from '../core/stages/stabilize/stabilize-stage.js';
 import { mediaFile } from '../scripts/fetch-media.js';
+import { cachedFile, ff } from './lib/ffmpeg.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const work = path.join(root, '.cache', 'bench', 'stabilize');
@@ -30,19 +29,8 @@ const STRENGTH = 0.5;
 const SHAKE =
   "rotate='0.012*sin(2*PI*0.9*t)+0.008*sin(2*PI*4.1*t)':c=black,crop=w=iw-64:h=ih-64:x='32+14*sin(2*PI*1.3*t)+6*sin(2*PI*3.7*t+1)+6*(random(0)-0.5)':y='32+12*sin(2*PI*1.1*t+2)+5*sin(2*PI*4.3*t)+6*(random(1)-0.5)'";
 
-function ff(args: string[]): void {
-  execFileSync(ffmpegBinary().path, ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-}
-
-function clip(name: string, make: (f: string) => void): string {
-  const f = path.join(work, name);
-  if (!existsSync(f)) {
-    const tmp = path.join(work, `partial-${name}`);
-    make(tmp);
-    execFileSync('mv', [tmp, f]);
-  }
-  return f;
-}
+/** A clip of the bench's work folder, made once. */
+const clip = (name: string, make: (f: string) => void): Promise<string> => cachedFile(path.join(work, name), make);
 
 interface Clip {
   label: string;
@@ -51,20 +39,20 @@ interface Clip {
   metrics: boolean;
 }
 
-function clips(): Clip[] {
+async function clips(): Promise<Clip[]> {
   mkdirSync(work, { recursive: true });
   const vtest = mediaFile('opencv-doc', 'usr/share/doc/opencv-doc/examples/data/vtest.avi');
   const dlibDir = path.dirname(mediaFile('libdlib19.1', 'usr/share/doc/libdlib19.1/examples/video_frames/frame_000100.jpg'));
   const x264 = ['-c:v', 'libx264', '-preset', 'fast', '-crf', '18', '-f', 'mp4'];
   return [
-    { label: 'synthetic shake (vtest, 704x512, 10 fps, 10 s)', metrics: true, file: clip('shaky-vtest.mp4', (f) => ff(['-i', vtest, '-t', '10', '-vf', `format=yuv420p,${SHAKE}`, ...x264, f])) },
+    { label: 'synthetic shake (vtest, 704x512, 10 fps, 10 s)', metrics: true, file: await clip('shaky-vtest.mp4', (f) => ff(['-i', vtest, '-t', '10', '-vf', `format=yuv420p,${SHAKE}`, ...x264, f])) },
     {
       label: 'real handheld (dlib frames, 320x240, 152 frames)',
       metrics: true,
-      file: clip('dlib-handheld.mp4', (f) => ff(['-framerate', '30', '-start_number', '100', '-i', path.join(dlibDir, 'frame_%06d.jpg'), '-frames:v', '152', '-vf', 'format=yuv420p', ...x264, f])),
+      file: await clip('dlib-handheld.mp4', (f) => ff(['-framerate', '30', '-start_number', '100', '-i', path.join(dlibDir, 'frame_%06d.jpg'), '-frames:v', '152', '-vf', 'format=yuv420p', ...x264, f])),
     },
-    { label: 'speed: shake at 720p30, 4 s', metrics: false, file: clip('shaky-720p.mp4', (f) => ff(['-i', vtest, '-t', '4', '-vf', `fps=30,scale=1344:784,format=yuv420p,${SHAKE},scale=1280:720`, ...x264, f])) },
-    { label: 'speed: shake at 1080p30, 4 s', metrics: false, file: clip('shaky-1080p.mp4', (f) => ff(['-i', vtest, '-t', '4', '-vf', `fps=30,scale=1984:1144,format=yuv420p,${SHAKE},scale=1920:1080`, ...x264, f])) },
+    { label: 'speed: shake at 720p30, 4 s', metrics: false, file: await clip('shaky-720p.mp4', (f) => ff(['-i', vtest, '-t', '4', '-vf', `fps=30,scale=1344:784,format=yuv420p,${SHAKE},scale=1280:720`, ...x264, f])) },
+    { label: 'speed: shake at 1080p30, 4 s', metrics: false, file: await clip('shaky-1080p.mp4', (f) => ff(['-i', vtest, '-t', '4', '-vf', `fps=30,scale=1984:1144,format=yuv420p,${SHAKE},scale=1920:1080`, ...x264, f])) },
   ];
 }
 
@@ -142,7 +130,7 @@ const spread = (v: number[]): string => `${f3(mean(v))} [${f3(Math.min(...v))}â€
 export async function benchStabilize(): Promise<string> {
   const rows: string[] = [];
   const speed: string[] = [];
-  for (const c of clips()) {
+  for (const c of await clips()) {
     const input = c.metrics ? await greyFrames(c.file) : [];
     for (const [i, m] of METHODS.entries()) {
       const out = path.join(work, `${path.basename(c.file, '.mp4')}-out${i}.mp4`);

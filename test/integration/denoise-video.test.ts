@@ -6,9 +6,9 @@
  * size, pixel format and timestamps must be kept, also at an odd frame size.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cachedFile, psnrSsim } from '../../bench/lib/ffmpeg.js';
 import { writeNoisyClip } from '../../bench/lib/noise.js';
 import { ffmpegBinary } from '../../core/media/ffmpeg-binaries.js';
 import { ffmpeg, ffprobeJson, fixture, jsonLines, runCli, TMP, videoPts, workDir } from './fixtures.js';
@@ -28,22 +28,10 @@ function clean(name: string, size: string, pixFmt: string): string {
   return fixture(name, (f) => ffmpeg(['-f', 'lavfi', '-i', scene, '-frames:v', '12', '-c:v', 'ffv1', '-pix_fmt', pixFmt, '-f', 'matroska', f]));
 }
 
-async function noisy(name: string, from: string): Promise<string> {
-  const file = path.join(TMP, name);
-  if (existsSync(file)) return file;
-  const partial = path.join(TMP, `partial-${process.pid}-${name}`);
-  await writeNoisyClip(from, partial, { kind: 'gaussian', sigma: 20 }, 7);
-  renameSync(partial, file);
-  return file;
-}
+const noisy = (name: string, from: string): Promise<string> =>
+  cachedFile(path.join(TMP, name), (partial) => writeNoisyClip(from, partial, { kind: 'gaussian', sigma: 20 }, 7));
 
-/** PSNR (dB, average over planes) of `a` against `b`, by ffmpeg. */
-function psnr(a: string, b: string): number {
-  const log = execFileSync('sh', ['-c', `"$0" -hide_banner -nostdin -i "$1" -i "$2" -lavfi psnr -f null - 2>&1`, ffmpegBinary().path, a, b], { encoding: 'utf8' });
-  const m = /PSNR .*average:([\d.]+|inf)/.exec(log);
-  if (!m) throw new Error(`no PSNR in ${log.slice(-300)}`);
-  return m[1] === 'inf' ? Infinity : Number(m[1]);
-}
+const psnr = (a: string, b: string): number => psnrSsim(a, b).psnr;
 
 function frameHashes(file: string): string[] {
   return execFileSync(ffmpegBinary().path, ['-hide_banner', '-loglevel', 'error', '-i', file, '-map', '0:v', '-f', 'framemd5', '-'], { encoding: 'utf8' })
