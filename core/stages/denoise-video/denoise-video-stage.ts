@@ -1,7 +1,9 @@
 /**
  * `--denoise-video[=strength]` (issue 6): a small temporal network (models/clearcut-vdn.md) sees
- * frames t-2..t+2 and returns frame t without its sensor noise. Frames stream through a ring of five;
- * the first and last frames, and clips shorter than five, repeat the edge frame. The clip's noise
+ * frames t-2..t+2 and returns frame t without its sensor noise. Frames stream through a ring of five.
+ * A window never reaches across a scene cut (shots.ts) or past the clip's ends: the missing
+ * neighbours are mirrored from the same shot (t+1, t+2 missing → t-1, t-2), so the network keeps
+ * independent noise to average; only a shot shorter than two frames repeats one. The clip's noise
  * level is measured on the first frames, so the whole clip is treated alike, and the strength
  * scales that level. Strength 0 passes frames through untouched.
  * Frame count, timestamps, size and pixel format are unchanged.
@@ -9,9 +11,10 @@
 import { ClearcutError, throwIfAborted } from '../../common/errors.js';
 import type { FrameStream, VideoFrame } from '../../media/video-frame.js';
 import type { StageContext, VideoStage } from '../../pipeline/stage.js';
-import { addRgbDelta, frameLayout, frameToRgb, unshuffledTarget } from './color.js';
+import { addRgbDelta, frameLayout, frameToRgb, mirror, unshuffledTarget } from './color.js';
 import { createVideoDenoiser, WINDOW, type VideoDenoiser } from './denoiser.js';
 import { clipNoise, estimateNoise } from './noise-level.js';
+import { ShotTracker } from './shots.js';
 
 export interface DenoiseVideoOptions {
   /** 0..1; 0.5 uses the measured noise level as is, 1 treats the clip as 1.5× noisier, 0 is off. */
@@ -89,14 +92,16 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
       const spare: Float32Array[] = [];
       // ring[k] holds frame (first + k): its RGB copy, and the frame itself until it is emitted.
       const ring: Array<{ frame: VideoFrame; rgb: Float32Array }> = [];
+      const shots = new ShotTracker(target);
       let first = 0;
       let emitted = 0;
       let total = 0;
 
       async function emit(t: number): Promise<VideoFrame> {
         throwIfAborted(ctx.signal);
-        const at = (i: number): Float32Array => ring[Math.min(Math.max(i, 0), total - 1) - first].rgb;
-        const window = Array.from({ length: WINDOW }, (_, k) => at(t + k - (WINDOW >> 1)));
+        const half = WINDOW >> 1;
+        const [s, e] = shots.span(t, Math.min(total - 1, t + half));
+        const window = Array.from({ length: WINDOW }, (_, k) => ring[s + mirror(t + k - half - s, e - s + 1) - first].rgb);
         await denoiser.run(window, info.width, info.height, sigma(), delta);
         const { frame } = ring[t - first];
         addRgbDelta(frame.data, layout, delta);
@@ -113,6 +118,7 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
         for await (const frame of input.frames) {
           const rgb = frameToRgb(frame.data, layout, target, spare.pop());
           measure(rgb, total);
+          shots.add(rgb);
           ring.push({ frame, rgb });
           total++;
           const ready = total - 1 - (WINDOW >> 1);

@@ -18,6 +18,7 @@ import { addRgbDelta, frameLayout, frameToRgb, mirror, planarTarget, unshuffledT
 import { createDenoiseVideoStage, strengthScale } from './denoise-video-stage.js';
 import { createVideoDenoiser, MODEL_NAME } from './denoiser.js';
 import { estimateNoise } from './noise-level.js';
+import { ShotTracker } from './shots.js';
 import { MAX_TILE_PIXELS, OVERLAP, planTiles } from './tiles.js';
 
 /** A smooth, textured test picture (0..1 RGB planes) with an edge, for w × h. */
@@ -197,24 +198,25 @@ describe('the shipped network', () => {
   });
 });
 
-/** A fake clip of `count` noisy frames (yuv420p, w × h) with pts 0, 3, 6, ... */
-function clip(count: number, w: number, h: number, sigma: number, format: RawFormat = RAW_FORMATS.yuv420p): { stream: FrameStream; clean: Float32Array[]; inputs: Buffer[] } {
+/** A fake clip of `count` noisy frames (yuv420p, w × h) with pts 0, 3, 6, ..., of `scene(k)` (default: a slow pan). */
+function clip(count: number, w: number, h: number, sigma: number, format: RawFormat = RAW_FORMATS.yuv420p, scene = (k: number) => picture(w, h, k)): { stream: FrameStream; clean: Float32Array[]; inputs: Buffer[] } {
   const clean: Float32Array[] = [];
   const inputs: Buffer[] = [];
   for (let k = 0; k < count; k++) {
-    const rgb = picture(w, h, k);
+    const rgb = scene(k);
     clean.push(rgb);
     const rand = gaussianSource(100 + k);
     inputs.push(encodeFrame(rgb.map((v) => v + (sigma / 255) * rand()), w, h, format));
   }
+  return { stream: streamOf(inputs, w, h, format), clean, inputs };
+}
+
+/** Frames as a stream with pts 0, 3, 6, ... (copies, so the inputs stay as they were). */
+function streamOf(inputs: Buffer[], w: number, h: number, format: RawFormat): FrameStream {
   async function* frames(): AsyncGenerator<VideoFrame> {
-    for (let k = 0; k < count; k++) yield { data: Buffer.from(inputs[k]), pts: 3 * k, index: k };
+    for (let k = 0; k < inputs.length; k++) yield { data: Buffer.from(inputs[k]), pts: 3 * k, index: k };
   }
-  return {
-    stream: { info: { width: w, height: h, format, timeBase: { num: 1, den: 90 }, frameDuration: 3, expectedFrames: count }, frames: frames() },
-    clean,
-    inputs,
-  };
+  return { info: { width: w, height: h, format, timeBase: { num: 1, den: 90 }, frameDuration: 3, expectedFrames: inputs.length }, frames: frames() };
 }
 
 function context(): StageContext & { warnings: string[]; progress: number[] } {
@@ -272,6 +274,40 @@ describe('the stage', () => {
     expect(seen.map((s) => s.pts)).toEqual([...Array(count).keys()].map((k) => 3 * k));
     for (const s of seen) expect(s.gain).toBeGreaterThan(2);
     expect(ctx.progress.at(-1)).toBe(count);
+  });
+
+  it('keeps every window inside its shot: a clip with a cut comes out as its two shots would alone', async () => {
+    const [w, h] = [96, 64];
+    const other = (k: number): Float32Array => picture(w, h, 40 + k).map((v, i) => 1 - v + (i % 7) * 0.01);
+    const joined = clip(7, w, h, 20, RAW_FORMATS.yuv420p, (k) => (k < 3 ? picture(w, h, k) : other(k - 3)));
+    const run = async (inputs: Buffer[]): Promise<Buffer[]> => {
+      const out: Buffer[] = [];
+      const stage = createDenoiseVideoStage({ strength: 0.5, sigma: 20 / 255 });
+      for await (const f of stage.transform(streamOf(inputs, w, h, RAW_FORMATS.yuv420p), context()).frames) out.push(Buffer.from(f.data));
+      return out;
+    };
+    const whole = await run(joined.inputs);
+    const alone = [...(await run(joined.inputs.slice(0, 3))), ...(await run(joined.inputs.slice(3)))];
+    expect(whole.map((b, k) => b.equals(alone[k]))).toEqual(Array(7).fill(true));
+    // ...and the shots were denoised, not passed through.
+    expect(whole.some((b, k) => !b.equals(joined.inputs[k]))).toBe(true);
+  });
+
+  it('finds cuts but not motion or noise', () => {
+    const [w, h] = [128, 96];
+    const t = unshuffledTarget(w, h);
+    const l = frameLayout(RAW_FORMATS.gbrp, w, h, undefined);
+    const frame = (rgb: Float32Array, seed: number, sigma: number): Float32Array => {
+      const rand = gaussianSource(seed);
+      return frameToRgb(encodeFrame(rgb.map((v) => v + sigma * rand()), w, h, RAW_FORMATS.gbrp), l, t);
+    };
+    const tracker = new ShotTracker(t);
+    // A pan of 4 px a frame under heavy noise, then a cut to another scene, then a still.
+    for (let k = 0; k < 5; k++) tracker.add(frame(picture(w, h, 4 * k), k, 50 / 255));
+    for (let k = 0; k < 3; k++) tracker.add(frame(picture(w, h, 200).map((v) => 1 - v), 10 + k, 50 / 255));
+    expect(tracker.span(0, 7)).toEqual([0, 4]);
+    expect(tracker.span(5, 7)).toEqual([5, 7]);
+    expect(tracker.span(5, 6)).toEqual([5, 6]);
   });
 
   it('measures the noise level on the first frames when none is given, and strength scales it', async () => {
