@@ -43,6 +43,9 @@ const panClip = (): string => windowClip('stab-pan.mp4', '(n-25)*1.5', '0');
 /** The shake, with frames 20-21 black and a different picture (a cut) from frame 35. */
 const badClip = (): string => windowClip('stab-bad.mp4', X_EXPR, Y_EXPR, ",drawbox=c=black:t=fill:enable='between(n,20,21)',hue=h=180:enable='gte(n,35)',vflip=enable='gte(n,35)'");
 
+/** The shake as a dim, defocused, grainy shot (blur, a tenth of the contrast, heavy noise), where corner tracking fails. */
+const weakClip = (): string => windowClip('stab-weak.mp4', X_EXPR, Y_EXPR, ',gblur=sigma=5,eq=contrast=0.12,noise=alls=8:allf=t');
+
 /** Frame-to-frame motion of a file, in pixels (translation), fresh (no cache). */
 async function pixelMotion(file: string): Promise<Array<{ dx: number; dy: number; reliable: boolean }>> {
   const m = await analyzeClipMotion(await probeMedia(file), { useCache: false });
@@ -90,6 +93,25 @@ describe('stabilize', () => {
     }
     expect(Math.max(...errs.map(Math.abs))).toBeLessThan(MAX_MOTION_ERROR_PX);
     expect(rms(errs)).toBeLessThan(RMS_MOTION_ERROR_PX);
+  });
+
+  it('measures the shake of a dim, defocused, grainy shot, which tracking cannot, with the learned flow (RIFE)', async () => {
+    const m = await analyzeClipMotion(await probeMedia(weakClip()), { useCache: false });
+    const errs: number[] = [];
+    let flow = 0;
+    for (let n = 1; n < m.frames.length; n++) {
+      const f = m.frames[n];
+      if (f.source === 'flow') flow++;
+      if (!f.reliable) continue;
+      errs.push((f.tx * m.analysisWidth) / 2 + (shakeX(n) - shakeX(n - 1)), (f.ty * m.analysisWidth) / 2 + (shakeY(n) - shakeY(n - 1)));
+    }
+    // Measured: 47 of 49 frames, RMS 1.37 px, worst 3.9 px, against steps of up to 10 px.
+    expect(flow).toBeGreaterThanOrEqual(44);
+    expect(errs.length / 2).toBe(flow);
+    expect(rms(errs)).toBeLessThan(2);
+    expect(Math.max(...errs.map(Math.abs))).toBeLessThan(5);
+    const tracked = await analyzeClipMotion(await probeMedia(weakClip()), { learnedFlow: false });
+    expect(tracked.frames.slice(1).filter((f) => f.reliable)).toHaveLength(0);
   });
 
   it('removes the shake through the CLI, keeping frame count, timing, size and audio', async () => {

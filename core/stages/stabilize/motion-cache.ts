@@ -10,10 +10,12 @@ import { readVideoFrames } from '../../media/frame-reader.js';
 import type { MediaInfo } from '../../media/media-info.js';
 import { rawFormat } from '../../media/pixel-formats.js';
 import { PROJECT_ROOT } from '../../models/manifest.js';
-import { analysisSize, MotionEstimator, type FrameMotion } from './motion.js';
+import type { Device } from '../../models/session.js';
+import { MotionAnalyzer } from './flow-fallback.js';
+import { analysisSize, type FrameMotion } from './motion.js';
 
 /** Bump when the estimator changes, so stale caches are not reused. */
-export const MOTION_ALGORITHM_VERSION = 2;
+export const MOTION_ALGORITHM_VERSION = 3;
 
 export interface ClipMotion {
   version: number;
@@ -33,6 +35,10 @@ export interface AnalyzeOptions {
   /** Set false to always re-analyse (and not write the cache). */
   useCache?: boolean;
   analysisWidth?: number;
+  /** Where the learned optical flow runs, for frames that feature tracking cannot measure. */
+  device?: Device;
+  /** Set false to leave such frames unmeasured (the tracker alone); implies no cache. */
+  learnedFlow?: boolean;
 }
 
 export function motionCacheDir(): string {
@@ -52,7 +58,7 @@ export async function analyzeClipMotion(media: MediaInfo, opts: AnalyzeOptions =
   const contentHash = await hashFile(media.file, opts.signal);
   const dir = opts.cacheDir ?? motionCacheDir();
   const cacheFile = path.join(dir, `${contentHash}-v${MOTION_ALGORITHM_VERSION}-${size.width}x${size.height}.json`);
-  const useCache = opts.useCache !== false;
+  const useCache = opts.useCache !== false && opts.learnedFlow !== false;
   if (useCache && existsSync(cacheFile)) {
     try {
       const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as ClipMotion;
@@ -65,18 +71,18 @@ export async function analyzeClipMotion(media: MediaInfo, opts: AnalyzeOptions =
     }
   }
   const stream = await readVideoFrames(media, { scale: size, format: rawFormat('gray'), signal: opts.signal });
-  const estimator = await MotionEstimator.create(size.width, size.height);
+  const estimator = await MotionAnalyzer.create(size.width, size.height, { device: opts.device, learnedFlow: opts.learnedFlow });
   const frames: FrameMotion[] = [];
   const total = Math.max(1, video.frameCount);
   try {
     for await (const f of stream.frames) {
       throwIfAborted(opts.signal);
-      frames.push(estimator.push(f.data));
+      frames.push(await estimator.push(f.data));
       f.release?.();
       if (frames.length % 10 === 0) opts.report?.(frames.length, Math.max(total, frames.length));
     }
   } finally {
-    estimator.dispose();
+    await estimator.dispose();
   }
   opts.report?.(frames.length, frames.length);
   const result: ClipMotion = { version: MOTION_ALGORITHM_VERSION, contentHash, analysisWidth: size.width, analysisHeight: size.height, frames };

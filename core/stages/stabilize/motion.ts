@@ -18,6 +18,8 @@ export interface FrameMotion extends Similarity {
   inliers: number;
   /** Why the frame is unreliable, when it is. */
   reason?: 'flat' | 'cut' | 'few-inliers' | 'implausible';
+  /** 'flow' when tracking was weak and the learned optical flow measured it (flow-fallback.ts). */
+  source?: 'flow';
 }
 
 export interface MotionEstimatorOptions {
@@ -40,7 +42,7 @@ const MIN_INLIERS = 10;
 const MIN_INLIER_RATIO = 0.3;
 
 /** mulberry32: small seeded generator for RANSAC samples. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;
@@ -197,24 +199,14 @@ export class MotionEstimator {
         tracked[2 * k] = to[2 * i];
         tracked[2 * k + 1] = to[2 * i + 1];
       });
-      const motion = this.normalize(fit.fit);
-      const scale = Math.hypot(motion.a, motion.b);
-      if (Math.hypot(motion.tx, motion.ty) > 0.3 || Math.abs(Math.atan2(motion.b, motion.a)) > 0.2 || scale < 0.85 || scale > 1.18) {
+      const motion = normalizeSimilarity(fit.fit, this.width, this.height);
+      if (!plausible(motion)) {
         return { motion: { ...IDENTITY, reliable: false, inliers: 0, reason: 'implausible' }, tracked };
       }
       return { motion: { ...motion, reliable: true, inliers: fit.inliers.length }, tracked };
     } finally {
       p0.delete(); p1.delete(); status.delete(); err.delete();
     }
-  }
-
-  /** Pixel-space similarity -> normalized coordinates (similarity.ts). */
-  private normalize(s: Similarity): Similarity {
-    const cx = this.width / 2, cy = this.height / 2, h = this.width / 2;
-    // T^-1 ∘ s ∘ T where T maps normalized to pixels: x = u·h + cx, y = v·h + cy.
-    const tx = (s.a * cx - s.b * cy + s.tx - cx) / h;
-    const ty = (s.b * cx + s.a * cy + s.ty - cy) / h;
-    return { a: s.a, b: s.b, tx, ty };
   }
 
   /** Keep the tracks and add fresh corners away from them when fewer than 70 % survive. */
@@ -248,6 +240,21 @@ export class MotionEstimator {
       mask.delete();
     }
   }
+}
+
+/** Pixel-space similarity of a width × height plane -> normalized coordinates (similarity.ts). */
+export function normalizeSimilarity(s: Similarity, width: number, height: number): Similarity {
+  const cx = width / 2, cy = height / 2, h = width / 2;
+  // T^-1 ∘ s ∘ T where T maps normalized to pixels: x = u·h + cx, y = v·h + cy.
+  const tx = (s.a * cx - s.b * cy + s.tx - cx) / h;
+  const ty = (s.b * cx + s.a * cy + s.ty - cy) / h;
+  return { a: s.a, b: s.b, tx, ty };
+}
+
+/** A camera can move this much between two frames; more is a failed measurement. */
+export function plausible(m: Similarity): boolean {
+  const scale = Math.hypot(m.a, m.b);
+  return Math.hypot(m.tx, m.ty) <= 0.3 && Math.abs(Math.atan2(m.b, m.a)) <= 0.2 && scale >= 0.85 && scale <= 1.18;
 }
 
 function histogramDistance(a: Float64Array, b: Float64Array): number {

@@ -48,7 +48,7 @@ export function createStabilizeStage(opts: StabilizeOptions): StabilizeStage {
 
   async function analyze(ctx: StageContext): Promise<void> {
     const video = ctx.media.video!;
-    const motion = await analyzeClipMotion(ctx.media, { signal: ctx.signal, report: ctx.report, cacheDir: opts.cacheDir, useCache: opts.useCache });
+    const motion = await analyzeClipMotion(ctx.media, { signal: ctx.signal, report: ctx.report, cacheDir: opts.cacheDir, useCache: opts.useCache, device: ctx.device });
     const unreliable = motion.frames.filter((f, i) => i > 0 && !f.reliable).length;
     if (unreliable > motion.frames.length / 3) ctx.warn(`Camera motion could not be measured on ${unreliable} of ${motion.frames.length} frames (flat, black or cut); those frames are not stabilized.`);
     const aspect = video.height / video.width;
