@@ -27,5 +27,8 @@ $PY $T/train.py $COMMON --steps 3500 --lr 3e-4 --val-every 700 --mean-skip --sta
 # 5. still regions averaged before the network (model.static_prefilter), as shipped
 $PY $T/train.py $COMMON --steps 4000 --lr 2e-4 --val-every 1000 --mean-skip --prefilter --static 0.4 --native 0.6 --texture \
     --init-from $C/4-texture/best.pt --out $C/5-prefilter --resume
-$PY $T/export_onnx.py --ckpt $C/5-prefilter/best.pt --out models/clearcut-vdn/clearcut-vdn.onnx
+# 6. the same, five times longer at a lower, decaying rate (shipped as version 2)
+$PY $T/train.py $COMMON --steps 20000 --lr 1.5e-4 --val-every 2500 --mean-skip --prefilter --static 0.4 --native 0.6 --texture \
+    --init-from $C/5-prefilter/best.pt --out $C/6-long --resume
+$PY $T/export_onnx.py --ckpt $C/6-long/best.pt --out models/clearcut-vdn/clearcut-vdn.onnx
 echo "Then put the new sha256 into models/manifest.json: sha256sum models/clearcut-vdn/clearcut-vdn.onnx"
