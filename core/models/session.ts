@@ -32,6 +32,12 @@ export interface SessionOptions {
   device?: Device;
   /** Threads for one operator; 0 lets onnxruntime decide. */
   intraOpThreads?: number;
+  /**
+   * Let idle operator threads spin-wait for the next operator (onnxruntime's default). Off saves
+   * CPU where a model runs beside other busy work: the video denoiser next to ffmpeg's encoder used
+   * 14 % less CPU time at the same speed (one-off measurement, 720p, 2 cores).
+   */
+  spin?: boolean;
 }
 
 /** Create a session for a model of the registry, on the requested device or CPU. */
@@ -42,7 +48,11 @@ export async function createModelSession(name: string, opts: SessionOptions = {}
 
 export async function createSessionFromFile(file: string, opts: SessionOptions = {}): Promise<SessionResult> {
   const wanted = opts.device ?? 'cpu';
-  const base: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', intraOpNumThreads: opts.intraOpThreads ?? 0 };
+  const base: ort.InferenceSession.SessionOptions = {
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: opts.intraOpThreads ?? 0,
+    ...(opts.spin === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
+  };
   let warning: string | undefined;
   if (wanted !== 'cpu') {
     if (availableDevices().includes(wanted)) {

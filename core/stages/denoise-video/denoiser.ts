@@ -30,7 +30,7 @@ export interface DenoiserOptions {
 }
 
 export async function createVideoDenoiser(opts: DenoiserOptions = {}): Promise<VideoDenoiser> {
-  const { session, device, warning } = opts.modelFile ? await createSessionFromFile(opts.modelFile, { device: opts.device }) : await createModelSession(MODEL_NAME, { device: opts.device });
+  const { session, device, warning } = opts.modelFile ? await createSessionFromFile(opts.modelFile, { device: opts.device, spin: false }) : await createModelSession(MODEL_NAME, { device: opts.device, spin: false });
   let plan: { width: number; height: number; tiles: Tile[] } | undefined;
   const buffers = new Map<string, Float32Array>();
 
