@@ -50,7 +50,7 @@ export function createStabilizeStage(opts: StabilizeOptions): StabilizeStage {
     const video = ctx.media.video!;
     const motion = await analyzeClipMotion(ctx.media, { signal: ctx.signal, report: ctx.report, cacheDir: opts.cacheDir, useCache: opts.useCache, device: ctx.device });
     const unreliable = motion.frames.filter((f, i) => i > 0 && !f.reliable).length;
-    if (unreliable > motion.frames.length / 3) ctx.warn(`Camera motion could not be measured on ${unreliable} of ${motion.frames.length} frames (flat, black or cut); those frames are not stabilized.`);
+    if (unreliable > motion.frames.length / 3) ctx.warn(`Camera motion could not be measured on ${unreliable} of ${motion.frames.length} frames (black or flat, a cut, or too dim or blurred even for the learned optical flow); those frames are not stabilized.`);
     const aspect = video.height / video.width;
     const fps = video.avgFrameRate.num > 0 ? video.avgFrameRate.num / video.avgFrameRate.den : 30;
     let warps = await planCameraPath(motion.frames, { strength: opts.strength, width: video.width, height: video.height, fps, tripod: opts.tripod, border, weights: opts.weights });
