@@ -239,4 +239,14 @@ describe('stabilize', () => {
     expect(part(after)).toBeLessThan(part(before) * 0.35);
     expect(existsSync(out)).toBe(true);
   });
+
+  it('a clip with nothing to measure says so and is left where it is', async () => {
+    const flat = fixture('stab-flat.mp4', (f) => ffmpeg(['-f', 'lavfi', '-i', 'color=c=0x606060:s=320x240:r=25:d=1', '-c:v', 'libx264', '-crf', '12', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-f', 'mp4', f]));
+    const dir = workDir('stabilize-flat');
+    const stage = createStabilizeStage({ strength: 0.5, cacheDir: dir });
+    const summary = await runExport({ input: flat, output: path.join(dir, 'flat.mp4'), extraStages: [stage] });
+    expect(summary.warnings.join(' ')).toMatch(/could not be measured on 24 of 25 frames/);
+    expect(stage.result!.motion.frames.slice(1).every((f) => !f.reliable && f.reason === 'flat')).toBe(true);
+    for (const w of stage.result!.warps) expect(Math.hypot(w.a - 1, w.b, w.tx, w.ty)).toBeLessThan(1e-6);
+  });
 });
