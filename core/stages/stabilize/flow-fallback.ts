@@ -55,7 +55,6 @@ export class MotionAnalyzer {
   flowFrames = 0;
   private prev: Uint8Array;
   private cur: Uint8Array;
-  private started = false;
   private flow?: Promise<LearnedFlow>;
   private readonly random: () => number;
 
@@ -80,11 +79,11 @@ export class MotionAnalyzer {
   /** Motion from the previous frame to this one (identity for the first frame). */
   async push(luma: Uint8Array): Promise<FrameMotion> {
     const tracked = this.estimator.push(luma);
+    if (this.opts.learnedFlow === false) return tracked;
     [this.prev, this.cur] = [this.cur, this.prev];
     this.cur.set(luma.subarray(0, this.cur.length));
-    const hadPrevious = this.started;
-    this.started = true;
-    if (tracked.reason !== 'few-inliers' || !hadPrevious || this.opts.learnedFlow === false) return tracked;
+    // Only a pair with a previous frame can be 'few-inliers'.
+    if (tracked.reason !== 'few-inliers') return tracked;
     return (await this.fromFlow()) ?? tracked;
   }
 
