@@ -56,8 +56,10 @@ export interface PathWeights {
   borderPenalty: number;
   /** Output corners that must stay inside the input, as a fraction of the frame (1 = whole frame). */
   window: number;
-  /** Extra weight of the rotation and scale components (a, b) in the smoothness terms. */
+  /** Extra weight of the rotation component (b) in the smoothness terms. */
   rotationWeight: number;
+  /** Extra weight of the zoom component (a) in the smoothness terms. */
+  zoomWeight: number;
 }
 
 /**
@@ -70,9 +72,9 @@ export function weightsForStrength(strength: number, border: BorderMode = 'crop'
   const s = Math.min(1, Math.max(0, strength));
   const r = Math.min(6, Math.max(0.5, (Number.isFinite(fps) && fps > 0 ? fps : 10) / 10));
   if (border === 'black' || border === 'fill') {
-    return { w1: 10, w2: r, w3: 100 * r * r, zoomPenalty: 1e4, minScale: 0.999, borderPenalty: 200, window: 1 - (0.06 + 0.24 * s), rotationWeight: 1 };
+    return { w1: 10, w2: r, w3: 100 * r * r, zoomPenalty: 1e4, minScale: 0.999, borderPenalty: 200, window: 1 - (0.06 + 0.24 * s), rotationWeight: 1, zoomWeight: 1 };
   }
-  return { w1: 10, w2: r, w3: 100 * r * r, zoomPenalty: (1 + 16 * (1 - s) ** 2) / r, minScale: 1 - (0.06 + 0.24 * s), borderPenalty: 2000, window: 1, rotationWeight: 1 };
+  return { w1: 10, w2: r, w3: 100 * r * r, zoomPenalty: (1 + 16 * (1 - s) ** 2) / r, minScale: 1 - (0.06 + 0.24 * s), borderPenalty: 2000, window: 1, rotationWeight: 1, zoomWeight: 10 };
 }
 
 type Lin = { terms: Map<string, number>; c: number };
@@ -122,7 +124,7 @@ async function solveWindow(F: Similarity[], w: PathWeights, aspect: number, trip
   const rows: string[] = [];
   const bounds: string[] = [];
   let r = 0;
-  const comp = [w.rotationWeight, w.rotationWeight, 1, 1];
+  const comp = [w.zoomWeight, w.rotationWeight, 1, 1];
   // Residuals R_t = F_{t+1} A_{t+1} − A_t, t = 0..n-2 (F[t] is the motion from frame t to t-1).
   const R: Lin[][] = [];
   for (let t = 0; t + 1 < n; t++) R.push(residual(F[t + 1], t + 1, t));
