@@ -28,7 +28,7 @@ import os
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
+from PIL import Image, ImageFilter
 
 T = 5
 
@@ -127,16 +127,24 @@ def jpeg(x, q):
     return torch.from_numpy(b).permute(2, 0, 1)
 
 
-def add_noise(clean, rng, gen, kind=None, sigma=None):
+def draw_level(rng, lo, hi, power=1.0):
+    """A noise level in lo..hi (8-bit units): uniform, or with power > 1 skewed towards lo
+    (lo + (hi - lo) * u**power), from one draw either way."""
+    if power == 1.0:
+        return rng.uniform(lo, hi)
+    return lo + (hi - lo) * rng.uniform() ** power
+
+
+def add_noise(clean, rng, gen, kind=None, sigma=None, sigma_power=1.0):
     """clean [T,3,H,W] -> (noisy [T,3,H,W], sigma float). gen: torch.Generator."""
     Tn, _, H, W = clean.shape
     if kind is None:
         kind = "gauss" if rng.uniform() < 0.3 else "real"
     if kind == "gauss":
-        s = rng.uniform(0, 55) / 255 if sigma is None else sigma
+        s = draw_level(rng, 0, 55, sigma_power) / 255 if sigma is None else sigma
         noisy = clean + s * torch.randn(clean.shape, generator=gen)
         return (noisy.clamp(0, 1) * 255).round() / 255, float(s)
-    level = rng.uniform(2, 55) / 255 if sigma is None else sigma
+    level = draw_level(rng, 2, 55, sigma_power) / 255 if sigma is None else sigma
     shot = rng.uniform(0, 1)
     a = shot * level ** 2 / 0.5  # shot variance at mid-grey = shot * level^2
     b = (1 - shot) * level ** 2
@@ -156,18 +164,27 @@ def add_noise(clean, rng, gen, kind=None, sigma=None):
     return noisy, s
 
 
-def make_sample(img, rng, gen, P, kind=None, sigma=None, static=0.2, native=0.0, texture=False):
+def make_sample(img, rng, gen, P, kind=None, sigma=None, static=0.2, native=0.0, texture=False, sigma_power=1.0):
     still = rng.uniform() < static
     clean = native_frames(img, rng, P, still, texture) if rng.uniform() < native else motion_frames(img, rng, P, still)
-    noisy, s = add_noise(clean, rng, gen, kind, sigma)
+    noisy, s = add_noise(clean, rng, gen, kind, sigma, sigma_power)
     return noisy.reshape(T * 3, P, P), clean[T // 2], torch.full((1, P, P), s)
+
+
+def smoothed(img):
+    """The photo with its fine texture and its own noise removed (a 5x5 median, then a light
+    blur): large smooth areas with clean edges, like rendered animation or a clean, soft
+    camera picture, where the network should smooth harder than on textured photos."""
+    return img.filter(ImageFilter.MedianFilter(5)).filter(ImageFilter.GaussianBlur(1.0))
 
 
 class Sequences:
     """Infinite stream of training batches; deterministic given the seed."""
 
-    def __init__(self, images, patch, batch, seed, static=0.2, native=0.0, texture=False):
+    def __init__(self, images, patch, batch, seed, static=0.2, native=0.0, texture=False, sigma_power=1.0, smooth=0.0):
         self.images, self.patch, self.batch, self.static, self.native, self.texture = images, patch, batch, static, native, texture
+        self.sigma_power, self.smooth = sigma_power, smooth
+        self.smoothed = [smoothed(im) for im in images] if smooth > 0 else []
         # weight images by area so big photos give proportionally more patches
         area = np.array([im.width * im.height for im in images], dtype=np.float64)
         self.p = area / area.sum()
@@ -177,8 +194,9 @@ class Sequences:
     def next(self):
         xs, ys, ss = [], [], []
         for _ in range(self.batch):
-            img = self.images[self.rng.choice(len(self.images), p=self.p)]
-            x, y, s = make_sample(img, self.rng, self.gen, self.patch, static=self.static, native=self.native, texture=self.texture)
+            k = self.rng.choice(len(self.images), p=self.p)
+            img = self.smoothed[k] if self.smooth > 0 and self.rng.uniform() < self.smooth else self.images[k]
+            x, y, s = make_sample(img, self.rng, self.gen, self.patch, static=self.static, native=self.native, texture=self.texture, sigma_power=self.sigma_power)
             xs.append(x); ys.append(y); ss.append(s)
         return torch.stack(xs), torch.stack(ys), torch.stack(ss)
 

@@ -89,6 +89,8 @@ def main():
     ap.add_argument("--static", type=float, default=0.2, help="share of still (tripod) sequences")
     ap.add_argument("--native", type=float, default=0.0, help="share of sequences cut at the photo's own pixel grid (dataset.native_frames)")
     ap.add_argument("--texture", action="store_true", help="half of the native sequences get fine static texture (dataset.native_frames)")
+    ap.add_argument("--sigma-power", type=float, default=1.0, help="noise levels lo + (hi - lo) * u**p: p > 1 trains more on light noise (dataset.draw_level)")
+    ap.add_argument("--smooth", type=float, default=0.0, help="share of sequences cut from texture-free versions of the photos (dataset.smoothed)")
     ap.add_argument("--init-from", help="start from this checkpoint's weights (new layers' extra inputs start at zero)")
     args = ap.parse_args()
 
@@ -100,7 +102,7 @@ def main():
     train_imgs, _ = dataset.load_images(args.data, "train")
     val_imgs, val_files = dataset.load_images(args.data, "val")
     val = dataset.validation_set(val_imgs)
-    data = dataset.Sequences(train_imgs, args.patch, args.batch, args.seed, static=args.static, native=args.native, texture=args.texture)
+    data = dataset.Sequences(train_imgs, args.patch, args.batch, args.seed, static=args.static, native=args.native, texture=args.texture, sigma_power=args.sigma_power, smooth=args.smooth)
 
     model = ClearcutVDN(args.c1, args.c2, args.nb, mean_skip=args.mean_skip).to(dev)
     model.prefilter = args.prefilter
