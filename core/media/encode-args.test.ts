@@ -32,7 +32,7 @@ describe('encode arguments', () => {
     expect(args).toContain('-c:a:0 copy'); // AAC fits MP4
     expect(args).toContain('-c:a:1 aac'); // PCM does not: re-encoded
     expect(args).toContain('-c:s:0 mov_text');
-    expect(args).toContain('-color_primaries bt709 -color_trc bt709 -colorspace bt709 -color_range tv');
+    expect(args).toContain('-color_primaries 1 -color_trc 1 -colorspace 1 -color_range tv'); // H.273 codes (color-tags.ts)
     expect(args).toContain('-map_metadata 1 -map_chapters 1');
     expect(args).toContain('-vsync passthrough');
     expect(args.endsWith('-f mp4 -y /out/x.mp4')).toBe(true);

@@ -3,8 +3,9 @@
  * subtitles and metadata. Pure, so every rule here is unit-tested without running ffmpeg.
  */
 import { audioEncoderArgs, canCopyAudio, MUXER_NAME, subtitleCodecFor, type Container, type VideoCodec } from './formats.js';
-import type { ColorInfo, MediaInfo, Rational } from './media-info.js';
+import type { MediaInfo, Rational } from './media-info.js';
 import type { RawFormat } from './pixel-formats.js';
+import { colorTagArgs } from './color-tags.js';
 
 export interface VideoEncoderSettings {
   codec: VideoCodec;
@@ -82,17 +83,6 @@ export function uprightFilter(clockwise: number): string | undefined {
 
 /** Burning captions needs upright pixels, so the rotation goes into the picture instead of the metadata. */
 export const burnsCaptions = (plan: Pick<EncodePlan, 'captions' | 'video'>): boolean => !!plan.captions?.burnFile && !!plan.video && plan.video.from !== 'copy';
-
-const KNOWN = (v: string | undefined): v is string => !!v && v !== 'unknown' && v !== 'reserved' && v !== 'unspecified';
-
-function colorArgs(c: ColorInfo): string[] {
-  const args: string[] = [];
-  if (KNOWN(c.primaries)) args.push('-color_primaries', c.primaries);
-  if (KNOWN(c.transfer)) args.push('-color_trc', c.transfer);
-  if (KNOWN(c.space)) args.push('-colorspace', c.space);
-  if (KNOWN(c.range)) args.push('-color_range', c.range);
-  return args;
-}
 
 /** Output pixel format for a codec, given the format frames arrive in. */
 export function outputPixelFormat(codec: VideoCodec, frames: RawFormat): string {
@@ -184,7 +174,7 @@ export function buildEncodeArgs(plan: EncodePlan): string[] {
     }
     if (srcVideo && v.from === 'copy') codecArgs.push(`-map_metadata:s:v:0`, `${srcInput}:s:${srcVideo.index}`);
     else if (srcVideo) {
-      codecArgs.push(...colorArgs(srcVideo.color));
+      codecArgs.push(...colorTagArgs(srcVideo.color, outputPixelFormat(v.encoder.codec, v.format).startsWith('yuv')));
       codecArgs.push(`-map_metadata:s:v:0`, `${srcInput}:s:${srcVideo.index}`);
     }
     if (burnsCaptions(plan)) {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runExport } from '../../core/pipeline/run-export.js';
 import { measureLoudness, DEFAULT_LOUDNESS } from '../../core/stages/loudnorm/loudness.js';
-import { audioOnlyClip, cfrClip, ffprobeJson, multiTrackClip, rotatedClip, SPEECH, vfrClip, videoPts, workDir, yuv444Clip } from './fixtures.js';
+import { audioOnlyClip, cfrClip, ffprobeJson, meanRgb, multiTrackClip, rgbClip, rotatedClip, SPEECH, vfrClip, videoPts, workDir, yuv444Clip } from './fixtures.js';
 
 const num = (s: string | undefined): number => Number(s);
 const streamOf = (file: string, type: string) => ffprobeJson(file).streams.filter((s) => s.codec_type === type);
@@ -93,6 +93,26 @@ describe('export: codecs, loudness and audio-only files', () => {
     const [v] = streamOf(out, 'video');
     expect(v.codec_name).toBe('ffv1');
     expect(v.pix_fmt).toBe('yuv444p');
+  });
+
+  it('a tagged RGB source keeps its tags in FFV1, and converts to correctly tagged YUV for H.264', async () => {
+    const input = rgbClip();
+    const dir = workDir('rgb');
+    // ffprobe names the RGB matrix "gbr", a name ffmpeg's -colorspace option rejects (color-tags.ts).
+    const [vi] = streamOf(input, 'video');
+    expect(vi.color_space).toBe('gbr');
+    const lossless = path.join(dir, 'out.mkv');
+    await runExport({ input, output: lossless, codec: 'ffv1', pipeFrames: true });
+    const [vl] = streamOf(lossless, 'video');
+    expect({ f: vl.pix_fmt, s: vl.color_space, r: vl.color_range, t: vl.color_transfer }).toEqual({ f: vi.pix_fmt, s: 'gbr', r: 'pc', t: 'iec61966-2-1' }); // 8-bit RGB FFV1 decodes as bgr0
+    const h264 = path.join(dir, 'out.mp4');
+    await runExport({ input, output: h264, codec: 'h264', pipeFrames: true });
+    const [vh] = streamOf(h264, 'video');
+    expect(vh.pix_fmt).toBe('yuv420p');
+    expect(vh.color_space).not.toBe('gbr'); // YUV tagged as RGB would play with swapped colours
+    const a = meanRgb(input);
+    const b = meanRgb(h264);
+    for (let c = 0; c < 3; c++) expect(Math.abs(a[c] - b[c])).toBeLessThan(4);
   });
 
   it('loudnorm brings speech to -16 LUFS without changing its length', async () => {

@@ -80,6 +80,21 @@ export const multiTrackClip = (): string =>
 export const yuv444Clip = (): string =>
   fixture('yuv444.mkv', (f) => ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25', '-t', '1', '-pix_fmt', 'yuv444p', '-c:v', 'ffv1', '-f', 'matroska', f]));
 
+/** Tagged RGB (gbrp, sRGB, full range) in FFV1: what lossless exports and screen captures give. */
+export const rgbClip = (): string =>
+  fixture('rgb-tagged.mkv', (f) =>
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25', '-t', '1', '-pix_fmt', 'gbrp', '-c:v', 'ffv1', '-colorspace', 'rgb', '-color_range', 'pc', '-color_primaries', 'bt709', '-color_trc', 'iec61966-2-1', '-f', 'matroska', f]),
+  );
+
+/** Mean R, G and B of a video's first frame, as ffmpeg converts it for display. */
+export function meanRgb(file: string): [number, number, number] {
+  const raw = execFileSync(ffmpegBinary().path, ['-hide_banner', '-loglevel', 'error', '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 64 << 20 });
+  const sum = [0, 0, 0];
+  for (let i = 0; i < raw.length; i++) sum[i % 3] += raw[i];
+  const n = raw.length / 3;
+  return [sum[0] / n, sum[1] / n, sum[2] / n];
+}
+
 export interface StreamProbe {
   codec_type: string;
   codec_name: string;
