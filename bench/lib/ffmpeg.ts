@@ -21,9 +21,13 @@ export async function cachedFile(file: string, make: (partial: string) => void |
   return file;
 }
 
-/** PSNR (dB, average over planes; Infinity when identical) and SSIM of `video` against `reference`. */
+/**
+ * PSNR (dB, average over planes; Infinity when identical) and SSIM of `video` against `reference`,
+ * frame n against frame n: both are renumbered first, because the filters pair frames by timestamp
+ * and a phone clip's variable timestamps would otherwise pair the wrong frames.
+ */
 export function psnrSsim(video: string, reference: string): { psnr: number; ssim: number } {
-  const r = spawnSync(ffmpegBinary().path, ['-hide_banner', '-nostdin', '-i', video, '-i', reference, '-lavfi', '[0:v]split[a][b];[1:v]split[c][d];[a][c]psnr;[b][d]ssim', '-f', 'null', '-'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(ffmpegBinary().path, ['-hide_banner', '-nostdin', '-i', video, '-i', reference, '-lavfi', '[0:v]setpts=N[v0];[1:v]setpts=N[v1];[v0]split[a][b];[v1]split[c][d];[a][c]psnr;[b][d]ssim', '-f', 'null', '-'], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const p = /PSNR .*average:([\d.]+|inf)/.exec(r.stderr)?.[1];
   const ssim = Number(/SSIM .*All:([\d.]+)/.exec(r.stderr)?.[1]);
   if (p === undefined || !Number.isFinite(ssim)) throw new Error(`no PSNR/SSIM for ${video}: ${r.stderr.slice(-400)}`);
