@@ -23,6 +23,8 @@ export const MEDIA_PACKAGES: MediaPackage[] = [
   { name: 'opencv-doc', version: '4.6.0+dfsg-12', sha256: '4b12681df35878207ac7097dc66184b2ae552e4bf4ddd2af04a0f03ed0b8682a', files: ['usr/share/doc/opencv-doc/examples/data/vtest.avi'] },
   { name: 'pocketsphinx-testdata', version: '0.8+5prealpha+1-15', sha256: 'eaeb7a01d54f20b799d1a81ef110ec544b2cb47ea006614078220737a33019f0', files: ['usr/share/pocketsphinx/test/data/librivox/transcription'] },
   { name: 'gnome-shell-pomodoro-data', version: '0.22.1-1', sha256: '15a5e49f27b433b2615f4e2ac9878f6d065c1a75b9f31101bd4dbd05f80e1777', files: ['usr/share/gnome-pomodoro/sounds/birds.ogg'] },
+  { name: 'python3-mecavideo', version: '8.0~rc5-1', sha256: 'ddbf099d3d5a412ee664a8628d331752b17abb4b857e3a100f694eed9670df78', files: ['usr/share/pymecavideo/data/video/balle-jbart.mp4'] },
+  { name: 'forensics-samples-files', version: '1.1.4-5', sha256: '8710c751be1a71a88e343540ea1a5cab1fd349c2bcdf07626a27cfe68689e7c4', files: ['usr/share/forensics-samples/original-files/movie1/VID_20191220_170832.mp4'] },
   { name: 'libdlib19.1', version: '19.24+dfsg-1', sha256: 'f03f46681d43701914ddd38eee42f1d34dc1d12e2f125bd1e3b562f23572b4da', files: ['usr/share/doc/libdlib19.1/examples/video_frames/frame_000100.jpg'] },
 ];
 
