@@ -6,7 +6,8 @@
  *
  * Clips: the seeded synthetic shake of MEDIA.md over the tripod vtest.avi (opencv-doc, 10 s at
  * 10 fps, 704x512), the real handheld dlib frames 100..251 (libdlib19.1, 320x240 grey, as 30 fps),
- * and for speed the same shake at 30 fps scaled to 720p and 1080p (4 s each). Metrics use grey
+ * and for speed the same shake at 30 fps scaled to 720p and 1080p (10 s each: the path's LP and the
+ * analysis grow with the clip, so a short clip flatters the fixed costs). Metrics use grey
  * frames decoded at 320 px wide. `benchStabilize()` returns Markdown; `node --import tsx
  * bench/stabilize.ts` prints it.
  */
@@ -51,8 +52,8 @@ async function clips(): Promise<Clip[]> {
       metrics: true,
       file: await clip('dlib-handheld.mp4', (f) => ff(['-framerate', '30', '-start_number', '100', '-i', path.join(dlibDir, 'frame_%06d.jpg'), '-frames:v', '152', '-vf', 'format=yuv420p', ...x264, f])),
     },
-    { label: 'speed: shake at 720p30, 4 s', metrics: false, file: await clip('shaky-720p.mp4', (f) => ff(['-i', vtest, '-t', '4', '-vf', `fps=30,scale=1344:784,format=yuv420p,${SHAKE},scale=1280:720`, ...x264, f])) },
-    { label: 'speed: shake at 1080p30, 4 s', metrics: false, file: await clip('shaky-1080p.mp4', (f) => ff(['-i', vtest, '-t', '4', '-vf', `fps=30,scale=1984:1144,format=yuv420p,${SHAKE},scale=1920:1080`, ...x264, f])) },
+    { label: 'speed: shake at 720p30, 10 s', metrics: false, file: await clip('shaky-720p-10s.mp4', (f) => ff(['-i', vtest, '-t', '10', '-vf', `fps=30,scale=1344:784,format=yuv420p,${SHAKE},scale=1280:720`, ...x264, f])) },
+    { label: 'speed: shake at 1080p30, 10 s', metrics: false, file: await clip('shaky-1080p-10s.mp4', (f) => ff(['-i', vtest, '-t', '10', '-vf', `fps=30,scale=1984:1144,format=yuv420p,${SHAKE},scale=1920:1080`, ...x264, f])) },
   ];
 }
 
