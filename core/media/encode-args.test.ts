@@ -38,6 +38,18 @@ describe('encode arguments', () => {
     expect(args.endsWith('-f mp4 -y /out/x.mp4')).toBe(true);
   });
 
+  it('keeps a late-starting audio track late when it is replaced or filtered', () => {
+    // Audio begins 9 ms after the picture (a real phone clip does): processed audio starts at 0
+    // unless it is put back in place.
+    const late: MediaInfo = { ...media, audio: [{ ...media.audio[0], startTime: 0.009 }, media.audio[1]] };
+    const replaced = buildEncodeArgs(plan({ source: late, audio: [{ sourceIndex: 1, replacementFile: '/tmp/clean.wav' }, { sourceIndex: 2, replacementFile: '/tmp/b.wav' }] })).join(' ');
+    expect(replaced).toContain('-itsoffset 0.009000 -i /tmp/clean.wav');
+    expect(replaced).toContain('-i /tmp/clean.wav -i /tmp/b.wav'); // the other track starts with the picture
+    const filtered = buildEncodeArgs(plan({ source: late, audio: [{ sourceIndex: 1, filter: 'loudnorm=I=-16' }] })).join(' ');
+    expect(filtered).toContain('[1:1]loudnorm=I=-16,asetpts=PTS-STARTPTS+0.009000/TB[a0]');
+    expect(buildEncodeArgs(plan({ audio: [{ sourceIndex: 1, filter: 'loudnorm=I=-16' }] })).join(' ')).toContain('[1:1]loudnorm=I=-16[a0]');
+  });
+
   it('applies audio filters inside the encoder and resamples back', () => {
     const args = buildEncodeArgs(plan({ audio: [{ sourceIndex: 1, filter: 'loudnorm=I=-16', sampleRate: 48000 }] }));
     expect(args.join(' ')).toContain('-filter_complex [1:1]loudnorm=I=-16[a0] -map 0:v:0 -map [a0]');

@@ -152,6 +152,8 @@ export function buildEncodeArgs(plan: EncodePlan): string[] {
   for (const t of plan.audio) {
     if (t.replacementFile) {
       replacementInput.set(t.sourceIndex, inputs++);
+      const shift = audioStartShift(source, t.sourceIndex);
+      if (shift) args.push('-itsoffset', shift);
       args.push('-i', t.replacementFile);
     }
   }
@@ -191,7 +193,9 @@ export function buildEncodeArgs(plan: EncodePlan): string[] {
     const from = input !== undefined ? `${input}:a:0` : `${srcInput}:${t.sourceIndex}`;
     const srcStream = source.audio.find((a) => a.index === t.sourceIndex);
     if (t.filter) {
-      filters.push(`[${from}]${t.filter}[a${k}]`);
+      // Filters such as loudnorm restart the timestamps at 0; the track's start is put back.
+      const shift = audioStartShift(source, t.sourceIndex);
+      filters.push(`[${from}]${t.filter}${shift ? `,asetpts=PTS-STARTPTS+${shift}/TB` : ''}[a${k}]`);
       maps.push('-map', `[a${k}]`);
     } else {
       maps.push('-map', from);
@@ -232,6 +236,18 @@ export function buildEncodeArgs(plan: EncodePlan): string[] {
   if (container === 'mp4' || container === 'mov' || container === 'ipod') args.push('-movflags', '+faststart');
   args.push('-f', MUXER_NAME[container], '-y', plan.output);
   return args;
+}
+
+/**
+ * How much later than the source's start an audio track begins (seconds, as text), or undefined
+ * when it starts with it. A processed track (a replacement file, or a filter that restarts the
+ * timestamps) would otherwise begin at 0, moving the sound against the picture by this much.
+ */
+export function audioStartShift(source: MediaInfo, sourceIndex: number): string | undefined {
+  const a = source.audio.find((s) => s.index === sourceIndex);
+  if (!a || !Number.isFinite(a.startTime) || !Number.isFinite(source.startTime)) return undefined;
+  const shift = a.startTime - source.startTime;
+  return shift > 0.0005 ? shift.toFixed(6) : undefined;
 }
 
 /** Which source subtitle streams cannot be kept in the container (for a warning). */

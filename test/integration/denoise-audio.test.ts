@@ -122,6 +122,19 @@ describe('export --denoise-audio (real CLI, real model)', () => {
     }
   }, 60_000);
 
+  it('keeps a track that starts after the picture in place (A/V sync)', async () => {
+    // The sound begins 0.1 s after the first frame, as a stream start time (no silence padded in).
+    const input = fixture('late-speech.mkv', (f) =>
+      ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=30', '-itsoffset', '0.1', '-i', mixWav, '-t', '2', '-c:v', 'libx264', '-preset', 'veryfast', '-c:a', 'flac', '-f', 'matroska', f]),
+    );
+    const start = (file: string, type: string): number => parseFloat(ffprobeJson(file).streams.find((s) => s.codec_type === type)!.start_time!);
+    expect(start(input, 'audio') - start(input, 'video')).toBeCloseTo(0.1, 2);
+    const out = path.join(workDir('dn-late'), 'out.mkv');
+    // Lossless audio (FLAC comes with FFV1): AAC's encoder delay would move the first packet.
+    await exportOk([input, '-o', out, '--denoise-audio=1', '--codec', 'ffv1']);
+    expect(Math.abs(start(out, 'audio') - start(out, 'video') - 0.1)).toBeLessThan(0.002);
+  }, 60_000);
+
   it('keeps the stereo layout: noisy speech left, silence right, at 48 kHz', async () => {
     const dir = workDir('dn-stereo');
     const left = decode(mixWav, { rate: 48000 });
