@@ -3,7 +3,7 @@
  * subtitles and metadata. Pure, so every rule here is unit-tested without running ffmpeg.
  */
 import { audioEncoderArgs, canCopyAudio, MUXER_NAME, subtitleCodecFor, type Container, type VideoCodec } from './formats.js';
-import type { MediaInfo, Rational } from './media-info.js';
+import { audioLead, type MediaInfo, type Rational } from './media-info.js';
 import type { RawFormat } from './pixel-formats.js';
 import { colorTagArgs } from './color-tags.js';
 
@@ -244,9 +244,7 @@ export function buildEncodeArgs(plan: EncodePlan): string[] {
  * timestamps) would otherwise begin at 0, moving the sound against the picture by this much.
  */
 export function audioStartShift(source: MediaInfo, sourceIndex: number): string | undefined {
-  const a = source.audio.find((s) => s.index === sourceIndex);
-  if (!a || !Number.isFinite(a.startTime) || !Number.isFinite(source.startTime)) return undefined;
-  const shift = a.startTime - source.startTime;
+  const shift = audioLead(source, sourceIndex);
   return shift > 0.0005 ? shift.toFixed(6) : undefined;
 }
 

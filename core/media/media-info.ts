@@ -89,3 +89,13 @@ export interface MediaInfo {
 }
 
 export const rationalToNumber = (r: Rational): number => (r.den ? r.num / r.den : 0);
+
+/**
+ * Seconds an audio track begins after the source's start (0 when it starts with it). A decoded
+ * track's sample 0 lies this far into the output's timeline.
+ */
+export function audioLead(media: Pick<MediaInfo, 'startTime' | 'audio'>, sourceIndex: number): number {
+  const a = media.audio.find((s) => s.index === sourceIndex);
+  if (!a || !Number.isFinite(a.startTime) || !Number.isFinite(media.startTime)) return 0;
+  return Math.max(0, a.startTime - media.startTime);
+}

@@ -79,6 +79,21 @@ describe('clearcut export --captions', () => {
     }
   });
 
+  it('times captions on the picture clock when the sound starts after the first frame', async () => {
+    // The same utterance, starting 1.5 s into the clip as a stream start time (nothing padded).
+    const late = fixture('captions-late-speech.mkv', (f) =>
+      ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25', '-itsoffset', '1.5', '-i', ASR_WAV, '-t', '9', '-c:v', 'libx264', '-preset', 'veryfast', '-c:a', 'flac', '-f', 'matroska', f]),
+    );
+    const out = path.join(workDir('captions-late'), 'late.srt');
+    const r = await runCli(['export', late, '-o', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const srt = parseSrt(readFileSync(out, 'utf8'));
+    // Aligned, the first cue starts before 0.6 s (the test above); 1.5 s later here.
+    expect(srt[0]!.start).toBeGreaterThan(1.5);
+    expect(srt[0]!.start).toBeLessThan(2.1);
+    expect(wordErrorRate(REFERENCE, textOf(srt)).wer).toBeLessThanOrEqual(WER_MAX);
+  });
+
   it('writes captions only, without encoding, for an -o out.srt and an audio-only input', async () => {
     const dir = workDir('captions-only');
     const m4a = fixture('captions-speech.m4a', (f) => ffmpeg(['-i', ASR_WAV, '-c:a', 'aac', '-b:a', '96k', '-f', 'ipod', f]));

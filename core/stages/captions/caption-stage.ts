@@ -7,14 +7,14 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { MediaInfo } from '../../media/media-info.js';
+import { audioLead, type MediaInfo } from '../../media/media-info.js';
 import { UsageError } from '../../common/errors.js';
 import type { CaptionStage, EncoderSubtitles, StageContext } from '../../pipeline/stage.js';
 import type { CaptionTarget } from '../index.js';
 import { BROADCAST_LAYOUT, layoutCaptions, VERTICAL_LAYOUT, type CaptionCue, type CaptionLayoutSettings } from './layout.js';
 import { toSrt, toTranscriptJson, toWebVtt, type SidecarFormat } from './formats.js';
 import { LongFormTranscriber } from './transcribe.js';
-import { transcriptWords, type Transcript } from './transcript.js';
+import { shiftTranscript, transcriptWords, type Transcript } from './transcript.js';
 
 /** How burned-in captions look. Sizes are in percent of the picture height. */
 export interface CaptionStyle {
@@ -86,9 +86,12 @@ export async function captionMedia(media: MediaInfo, ctx: Pick<StageContext, 'si
   const total = media.audio[0]?.duration || media.duration;
   const t = await LongFormTranscriber.create({ device: ctx.device });
   try {
-    const transcript = await t.transcribeMedia(media, { signal: ctx.signal, onProgress: (s) => ctx.report(Math.min(s, total), total) });
+    const heard = await t.transcribeMedia(media, { signal: ctx.signal, onProgress: (s) => ctx.report(Math.min(s, total), total) });
     ctx.report(total, total);
-    const cues = layoutCaptions(transcriptWords(transcript), layoutFor(media, layout), transcript.duration || media.duration);
+    // Times count from the track's first sample; a track that starts after the picture moves them.
+    const lead = media.audio[0] ? audioLead(media, media.audio[0].index) : 0;
+    const transcript = shiftTranscript(heard, lead);
+    const cues = layoutCaptions(transcriptWords(transcript), layoutFor(media, layout), heard.duration ? heard.duration + lead : media.duration);
     return { transcript, cues };
   } finally {
     await t.dispose();

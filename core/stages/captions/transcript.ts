@@ -29,6 +29,13 @@ export interface Transcript {
 /** Words below this confidence are flagged for review (desktop app highlights them). */
 export const LOW_CONFIDENCE = 0.5;
 
+/** The same transcript with every time moved `seconds` later (onto the picture's clock). */
+export function shiftTranscript(t: Transcript, seconds: number): Transcript {
+  if (!seconds) return t;
+  const move = <T extends { start: number; end: number }>(x: T): T => ({ ...x, start: x.start + seconds, end: x.end + seconds });
+  return { ...t, segments: t.segments.map((s) => ({ ...move(s), words: s.words.map(move) })) };
+}
+
 export function transcriptWords(t: Transcript): TranscriptWord[] {
   return t.segments.flatMap((s) => s.words);
 }
