@@ -48,6 +48,9 @@ describe('encode arguments', () => {
     const filtered = buildEncodeArgs(plan({ source: late, audio: [{ sourceIndex: 1, filter: 'loudnorm=I=-16' }] })).join(' ');
     expect(filtered).toContain('[1:1]loudnorm=I=-16,asetpts=PTS-STARTPTS+0.009000/TB[a0]');
     expect(buildEncodeArgs(plan({ audio: [{ sourceIndex: 1, filter: 'loudnorm=I=-16' }] })).join(' ')).toContain('[1:1]loudnorm=I=-16[a0]');
+    // Without a picture there is nothing to keep in sync with: the sound starts the file.
+    const audioOnly = buildEncodeArgs(plan({ source: late, video: undefined, output: '/out/x.m4a', audio: [{ sourceIndex: 1, replacementFile: '/tmp/clean.wav' }] })).join(' ');
+    expect(audioOnly).not.toContain('itsoffset');
   });
 
   it('applies audio filters inside the encoder and resamples back', () => {

@@ -152,7 +152,7 @@ export function buildEncodeArgs(plan: EncodePlan): string[] {
   for (const t of plan.audio) {
     if (t.replacementFile) {
       replacementInput.set(t.sourceIndex, inputs++);
-      const shift = audioStartShift(source, t.sourceIndex);
+      const shift = v && audioStartShift(source, t.sourceIndex);
       if (shift) args.push('-itsoffset', shift);
       args.push('-i', t.replacementFile);
     }
@@ -194,7 +194,7 @@ export function buildEncodeArgs(plan: EncodePlan): string[] {
     const srcStream = source.audio.find((a) => a.index === t.sourceIndex);
     if (t.filter) {
       // Filters such as loudnorm restart the timestamps at 0; the track's start is put back.
-      const shift = audioStartShift(source, t.sourceIndex);
+      const shift = v && audioStartShift(source, t.sourceIndex);
       filters.push(`[${from}]${t.filter}${shift ? `,asetpts=PTS-STARTPTS+${shift}/TB` : ''}[a${k}]`);
       maps.push('-map', `[a${k}]`);
     } else {
@@ -242,6 +242,7 @@ export function buildEncodeArgs(plan: EncodePlan): string[] {
  * How much later than the source's start an audio track begins (seconds, as text), or undefined
  * when it starts with it. A processed track (a replacement file, or a filter that restarts the
  * timestamps) would otherwise begin at 0, moving the sound against the picture by this much.
+ * Only outputs with a picture use it: an audio-only output starts with its sound.
  */
 export function audioStartShift(source: MediaInfo, sourceIndex: number): string | undefined {
   const shift = audioLead(source, sourceIndex);

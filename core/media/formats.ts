@@ -27,6 +27,9 @@ const BY_EXTENSION: Record<string, ContainerInfo> = {
   '.opus': { container: 'ogg', audioOnly: true },
 };
 
+/** True for an output file that will hold sound only (.wav, .m4a, ...). */
+export const isAudioOnlyOutput = (file: string): boolean => BY_EXTENSION[path.extname(file).toLowerCase()]?.audioOnly === true;
+
 export function containerForOutput(file: string): ContainerInfo {
   const ext = path.extname(file).toLowerCase();
   const hit = BY_EXTENSION[ext];

@@ -92,6 +92,11 @@ describe('clearcut export --captions', () => {
     expect(srt[0]!.start).toBeGreaterThan(1.5);
     expect(srt[0]!.start).toBeLessThan(2.1);
     expect(wordErrorRate(REFERENCE, textOf(srt)).wer).toBeLessThanOrEqual(WER_MAX);
+    // An audio-only output starts with its sound, and so do its captions.
+    const m4a = path.join(workDir('captions-late-m4a'), 'late.m4a');
+    const r2 = await runCli(['export', late, '-o', m4a, '--captions', 'srt']);
+    expect(r2.code, r2.stderr).toBe(0);
+    expect(parseSrt(readFileSync(m4a.replace(/m4a$/, 'srt'), 'utf8'))[0]!.start).toBeLessThan(0.6);
   });
 
   it('writes captions only, without encoding, for an -o out.srt and an audio-only input', async () => {

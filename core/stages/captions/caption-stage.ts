@@ -7,6 +7,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { isAudioOnlyOutput } from '../../media/formats.js';
 import { audioLead, type MediaInfo } from '../../media/media-info.js';
 import { UsageError } from '../../common/errors.js';
 import type { CaptionStage, EncoderSubtitles, StageContext } from '../../pipeline/stage.js';
@@ -81,15 +82,19 @@ export interface CaptionResult {
   cues: CaptionCue[];
 }
 
-/** Transcribe and lay out a media file's first audio stream, reporting seconds done. */
-export async function captionMedia(media: MediaInfo, ctx: Pick<StageContext, 'signal' | 'device' | 'report'>, layout: Partial<CaptionLayoutSettings> = {}): Promise<CaptionResult> {
+/**
+ * Transcribe and lay out a media file's first audio stream, reporting seconds done. Times are on
+ * the picture's clock (a track that starts after the first frame moves them), unless `soundClock`:
+ * captions for an audio-only output, which starts with its sound.
+ */
+export async function captionMedia(media: MediaInfo, ctx: Pick<StageContext, 'signal' | 'device' | 'report'>, layout: Partial<CaptionLayoutSettings> = {}, soundClock = false): Promise<CaptionResult> {
   const total = media.audio[0]?.duration || media.duration;
   const t = await LongFormTranscriber.create({ device: ctx.device });
   try {
     const heard = await t.transcribeMedia(media, { signal: ctx.signal, onProgress: (s) => ctx.report(Math.min(s, total), total) });
     ctx.report(total, total);
     // Times count from the track's first sample; a track that starts after the picture moves them.
-    const lead = media.audio[0] ? audioLead(media, media.audio[0].index) : 0;
+    const lead = media.audio[0] && !soundClock ? audioLead(media, media.audio[0].index) : 0;
     const transcript = shiftTranscript(heard, lead);
     const cues = layoutCaptions(transcriptWords(transcript), layoutFor(media, layout), heard.duration ? heard.duration + lead : media.duration);
     return { transcript, cues };
@@ -128,7 +133,7 @@ export function createCaptionStage(opts: CaptionStageOptions): CaptionStage {
     weight: 1,
     progressUnit: 'seconds',
     async run(ctx: StageContext, output: string) {
-      const result = await captionMedia(ctx.media, ctx, opts.layout);
+      const result = await captionMedia(ctx.media, ctx, opts.layout, isAudioOnlyOutput(output));
       if (result.cues.length === 0) ctx.warn(`No speech was heard in ${ctx.media.file}; the caption files are empty.`);
       const files: Array<{ temp: string; final: string }> = [];
       const track = opts.targets.includes('track');
