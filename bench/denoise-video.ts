@@ -7,7 +7,8 @@
  * scene) and Megamind.avi (animation), which the model was tuned on, and two real camera clips it
  * never saw while it was developed: a 1080p phone clip (forensics-samples-files) and a dim
  * classroom clip with large flat dark areas (python3-mecavideo balle-jbart.mp4). Each is decoded to
- * 8-bit planar RGB and stored losslessly as the clean reference; seeded noise (bench/lib/noise.ts) at Gaussian σ = 10, 20, 30 and a realistic recipe;
+ * 8-bit planar RGB and stored losslessly as the clean reference; seeded noise (bench/lib/noise.ts)
+ * at Gaussian σ = 10, 20, 30 and a realistic recipe;
  * every method writes FFV1 gbrp so encoder loss is not counted. PSNR and SSIM by ffmpeg against the
  * clean reference; flicker as the mean absolute frame-to-frame difference (8-bit units) next to the
  * clean clip's own. Our noise level is measured by the stage (strength 0.5), not given.

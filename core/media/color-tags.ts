@@ -29,10 +29,12 @@ export function colorTagArgs(c: ColorInfo, yuvOutput: boolean): string[] {
   const code = (table: Record<string, number>, name: string | undefined): string | undefined => (name !== undefined && name in table ? String(table[name]) : undefined);
   const primaries = code(PRIMARIES, c.primaries);
   const transfer = code(TRANSFER, c.transfer);
-  const matrix = yuvOutput && c.space === 'gbr' ? undefined : code(MATRIX, c.space);
+  // An RGB source's matrix and range do not describe the YUV the encoder writes.
+  const rgbToYuv = yuvOutput && c.space === 'gbr';
+  const matrix = rgbToYuv ? undefined : code(MATRIX, c.space);
   if (primaries) args.push('-color_primaries', primaries);
   if (transfer) args.push('-color_trc', transfer);
   if (matrix) args.push('-colorspace', matrix);
-  if (c.range && RANGES.has(c.range) && !(yuvOutput && c.space === 'gbr')) args.push('-color_range', c.range);
+  if (!rgbToYuv && c.range && RANGES.has(c.range)) args.push('-color_range', c.range);
   return args;
 }

@@ -244,7 +244,7 @@ export function buildEncodeArgs(plan: EncodePlan): string[] {
  * timestamps) would otherwise begin at 0, moving the sound against the picture by this much.
  * Only outputs with a picture use it: an audio-only output starts with its sound.
  */
-export function audioStartShift(source: MediaInfo, sourceIndex: number): string | undefined {
+function audioStartShift(source: MediaInfo, sourceIndex: number): string | undefined {
   const shift = audioLead(source, sourceIndex);
   return shift > 0.0005 ? shift.toFixed(6) : undefined;
 }
