@@ -3,6 +3,7 @@ import { RAW_FORMATS } from '../../media/pixel-formats.js';
 import { MotionEstimator, ransacSimilarity, type FrameMotion } from './motion.js';
 import { fitFactor, planCameraPath, safeZoom } from './path.js';
 import { apply, compose, fitSimilarity, IDENTITY, invert, scaleOf, type Similarity } from './similarity.js';
+import { shifted, texture } from './test-frames.js';
 import { coveredSpan, fillPlaneBorders, warpFrame, warpPlane } from './warp.js';
 
 const close = (a: Similarity, b: Similarity, eps: number): void => {
@@ -10,31 +11,6 @@ const close = (a: Similarity, b: Similarity, eps: number): void => {
   expect(Math.abs(a.b - b.b)).toBeLessThan(eps);
   expect(Math.abs(a.tx - b.tx)).toBeLessThan(eps);
   expect(Math.abs(a.ty - b.ty)).toBeLessThan(eps);
-};
-
-/** A smooth random texture (sum of blobs), W×H. */
-function texture(w: number, h: number, seed = 3): Uint8Array {
-  const img = new Float64Array(w * h).fill(110);
-  let s = seed;
-  const rnd = (): number => ((s = (s * 16807) % 2147483647) / 2147483647);
-  for (let k = 0; k < 260; k++) {
-    const cx = rnd() * w, cy = rnd() * h, r = 3 + rnd() * 9, amp = (rnd() - 0.5) * 160;
-    for (let y = Math.max(0, Math.floor(cy - 3 * r)); y < Math.min(h, cy + 3 * r); y++) {
-      for (let x = Math.max(0, Math.floor(cx - 3 * r)); x < Math.min(w, cx + 3 * r); x++) img[y * w + x] += amp * Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * r * r));
-    }
-  }
-  return Uint8Array.from(img, (v) => Math.max(0, Math.min(255, Math.round(v))));
-}
-
-const shifted = (src: Uint8Array, w: number, h: number, s: Similarity): Uint8Array => {
-  const out = new Uint8Array(w * h);
-  // The new frame shows content moved by s: out(p) = src(s⁻¹ p).
-  const planeAffine = (sim: Similarity): Float64Array => {
-    const inv = invert(sim);
-    return Float64Array.of(inv.a, -inv.b, inv.tx, inv.b, inv.a, inv.ty);
-  };
-  warpPlane(src, out, w, h, planeAffine(s), undefined);
-  return out;
 };
 
 describe('similarity', () => {
