@@ -93,6 +93,12 @@ const METHODS: Array<{ label: string; run: (input: string, output: string) => Pr
       await runExport({ input, output, overwrite: true, crf: 18, extraStages: [createStabilizeStage({ strength: STRENGTH, useCache: false })] });
     },
   },
+  {
+    label: `Clearcut --stabilize=${STRENGTH} --smooth-motion`,
+    run: async (input, output) => {
+      await runExport({ input, output, overwrite: true, crf: 18, extraStages: [createStabilizeStage({ strength: STRENGTH, smoothMotion: true, useCache: false })] });
+    },
+  },
   ...[undefined, 30].map((smoothing) => ({
     label: `vid.stab ${smoothing ? `smoothing=${smoothing}` : 'defaults'}`,
     run: (input: string, output: string) => {
@@ -147,7 +153,9 @@ export async function benchStabilize(): Promise<string> {
       const out = path.join(work, `${path.basename(c.file, '.mp4')}-out${i}.mp4`);
       const seconds = await timed(() => m.run(c.file, out));
       if (!c.metrics) {
-        speed.push(`| ${c.label} | ${m.label} | ${seconds.toFixed(1)} |`);
+        // The machine is shared: the speed rows are the best of 2 runs, for every method alike.
+        const again = await timed(() => m.run(c.file, out));
+        speed.push(`| ${c.label} | ${m.label} | ${Math.min(seconds, again).toFixed(1)} |`);
         continue;
       }
       const r = await scored(input, await greyFrames(out));
@@ -167,7 +175,7 @@ Clearcut's \`--stabilize\` at its default strength ${STRENGTH} against ffmpeg's 
 |---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
-| speed clip | method | wall s |
+| speed clip | method | wall s (best of 2) |
 |---|---|---|
 ${speed.join('\n')}
 `;

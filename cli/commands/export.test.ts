@@ -28,6 +28,13 @@ describe('export flags', () => {
     expect(requestFromFlags('in.mp4', { output: 'out.mp4' }).stabilize).toBeUndefined();
   });
 
+  it('parses --smooth-motion, which asks for stabilization and cannot go with --tripod', () => {
+    const r = requestFromFlags('in.mp4', { output: 'out.mp4', smoothMotion: true });
+    expect(r).toMatchObject({ stabilize: 0.5, stabilizeSmoothMotion: true });
+    expect(buildStages(r).some((s) => s.id === 'stabilize')).toBe(true);
+    expect(() => requestFromFlags('in.mp4', { output: 'out.mp4', smoothMotion: true, tripod: true })).toThrow(/choose one/);
+  });
+
   it('parses caption targets', () => {
     expect(parseCaptions('srt,vtt')).toEqual(['srt', 'vtt']);
     expect(() => parseCaptions('srt,docx')).toThrow(/docx/);

@@ -17,6 +17,7 @@ export interface ExportFlags {
   stabilize?: string | boolean;
   stabilizeBorder?: string;
   tripod?: boolean;
+  smoothMotion?: boolean;
   denoiseVideo?: string | boolean;
   denoiseVideoSigma?: string;
   denoiseAudio?: string | boolean;
@@ -104,13 +105,15 @@ export function requestFromFlags(input: string, flags: ExportFlags): ExportReque
       loudnorm = { integrated: lufs };
     }
   }
+  if (flags.tripod && flags.smoothMotion) throw new UsageError('--tripod locks the camera and --smooth-motion follows it: choose one.');
   return {
     input,
     output: flags.output,
-    // --tripod and --stabilize-border ask for stabilization too (at the default strength).
-    stabilize: parseStrength('stabilize', flags.stabilize, 0.5) ?? st.stabilize ?? (flags.tripod || flags.stabilizeBorder !== undefined ? 0.5 : undefined),
+    // --tripod, --smooth-motion and --stabilize-border ask for stabilization too (at the default strength).
+    stabilize: parseStrength('stabilize', flags.stabilize, 0.5) ?? st.stabilize ?? (flags.tripod || flags.smoothMotion || flags.stabilizeBorder !== undefined ? 0.5 : undefined),
     stabilizeBorder: parseStabilizeBorder(flags.stabilizeBorder),
     stabilizeTripod: flags.tripod || undefined,
+    stabilizeSmoothMotion: flags.smoothMotion || undefined,
     denoiseVideo: parseStrength('denoise-video', flags.denoiseVideo, 0.5) ?? st.denoiseVideo,
     denoiseVideoSigma: parseNoiseSigma(flags.denoiseVideoSigma),
     denoiseAudio: parseStrength('denoise-audio', flags.denoiseAudio, 0.8) ?? st.denoiseAudio,
@@ -136,6 +139,7 @@ export function registerExport(program: Command, run: (fn: (reporter: Reporter, 
     .option('--stabilize [strength]', 'smooth camera shake, strength 0..1 (default 0.5)')
     .option('--stabilize-border <mode>', 'stabilized borders: crop (zoom, default), black, or fill (from neighbouring frames)')
     .option('--tripod', 'stabilize by locking the camera in place (a tripod shot)')
+    .option('--smooth-motion', 'stabilize but keep slow, deliberate camera motion (sway, drift); remove only the shake')
     .option('--denoise-video [strength]', 'remove video noise, strength 0..1 (default 0.5)')
     .option('--denoise-video-sigma <n>', "the clip's noise level in 8-bit units (Gaussian σ, 1..60) instead of measuring it")
     .option('--denoise-audio [strength]', 'clean up speech, strength 0..1 (default 0.8)')

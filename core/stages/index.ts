@@ -22,6 +22,8 @@ export interface StageRequest {
   stabilizeBorder?: BorderMode;
   /** Stabilization locks the camera (tripod shot) instead of smoothing its path. */
   stabilizeTripod?: boolean;
+  /** Stabilization keeps slow, deliberate camera motion (sway, drift) and removes only the shake. */
+  stabilizeSmoothMotion?: boolean;
   denoiseVideo?: number;
   /** Noise level for denoiseVideo in 8-bit units (20 = Gaussian σ 20) instead of measuring it. */
   denoiseVideoSigma?: number;
@@ -75,7 +77,7 @@ export function buildStages(r: StageRequest & { input?: string; output?: string;
   const stages: Stage[] = [];
   // Denoise first: warping would smear the noise into patterns the network was not trained on.
   if (r.denoiseVideo !== undefined) stages.push(createDenoiseVideoStage({ strength: r.denoiseVideo, sigma: r.denoiseVideoSigma === undefined ? undefined : r.denoiseVideoSigma / 255 }));
-  if (r.stabilize !== undefined) stages.push(createStabilizeStage({ strength: r.stabilize, border: r.stabilizeBorder, tripod: r.stabilizeTripod }));
+  if (r.stabilize !== undefined) stages.push(createStabilizeStage({ strength: r.stabilize, border: r.stabilizeBorder, tripod: r.stabilizeTripod, smoothMotion: r.stabilizeSmoothMotion }));
   if (r.denoiseAudio !== undefined) {
     if (r.denoiseAudioResidual) checkResidualPlan(r.denoiseAudioResidual, r);
     stages.push(createDenoiseAudioStage({ strength: r.denoiseAudio, model: r.denoiseAudioModel, residualPath: r.denoiseAudioResidual, overwrite: r.overwrite }));

@@ -34,6 +34,12 @@ export interface CameraPathOptions {
   height: number;
   /** Lock the camera: a constant path (tripod shot) instead of a smooth one. */
   tripod?: boolean;
+  /**
+   * Follow the camera's slow motion (sway, drift) and smooth only what is left: the path is
+   * planned around the camera path blurred over time by a Gaussian of this σ in seconds
+   * (aroundIntendedPath). Off (0) by default: the L1 path then holds still wherever it can.
+   */
+  followSeconds?: number;
   /** 'crop' (default) zooms so no border shows; 'black' and 'fill' keep the frame size (no zoom). */
   border?: BorderMode;
   /** Frame rate: the weights are per second, so a 30 fps clip is smoothed like a 10 fps one. */
@@ -241,6 +247,36 @@ export function cameraChain(motion: FrameMotion[]): { C: Similarity[]; segment: 
 }
 
 /**
+ * Steps of the camera path relative to its low-passed version: with C_t the path and C̃_t its
+ * Gaussian blur over time (σ frames; each component of C − I blurred, the ends extended by odd
+ * reflection so a steady pan stays a straight line), the steps of C̃_t⁻¹ C_t. Planning on these makes
+ * the output follow C̃, the slow motion the camera operator meant, and smooth only what is left.
+ */
+export function aroundIntendedPath(F: Similarity[], sigma: number): Similarity[] {
+  const n = F.length;
+  const C: Similarity[] = [];
+  for (let t = 0; t < n; t++) C.push(t === 0 ? { ...F[0] } : compose(C[t - 1], F[t]));
+  const r = Math.ceil(3 * sigma);
+  const w = Array.from({ length: 2 * r + 1 }, (_, k) => Math.exp(-((k - r) ** 2) / (2 * sigma * sigma)));
+  const wsum = w.reduce((x, y) => x + y, 0);
+  const comp = (t: number, c: (s: Similarity) => number): number => {
+    if (t < 0) return 2 * c(C[0]) - comp(-t, c);
+    if (t >= n) return 2 * c(C[n - 1]) - comp(2 * (n - 1) - t, c);
+    return c(C[t]);
+  };
+  const blur = (t: number, c: (s: Similarity) => number): number => {
+    let acc = 0;
+    for (let k = -r; k <= r; k++) acc += w[k + r] * comp(Math.max(-(n - 1), Math.min(2 * (n - 1), t + k)), c);
+    return acc / wsum;
+  };
+  const rel: Similarity[] = C.map((Ct, t) => {
+    const smooth = { a: 1 + blur(t, (s) => s.a - 1), b: blur(t, (s) => s.b), tx: blur(t, (s) => s.tx), ty: blur(t, (s) => s.ty) };
+    return compose(invert(smooth), Ct);
+  });
+  return rel.map((Rt, t) => (t === 0 ? { ...IDENTITY } : compose(invert(rel[t - 1]), Rt)));
+}
+
+/**
  * Per-frame warps A_t (output normalized coordinates -> input-frame normalized coordinates) for a
  * clip with measured `motion` (entry t: frame t-1 -> t). Identity everywhere at strength 0.
  */
@@ -250,7 +286,8 @@ export async function planCameraPath(motion: FrameMotion[], opts: CameraPathOpti
   if (opts.strength <= 0 && !opts.tripod) return motion.map(() => ({ ...IDENTITY }));
   const w = { ...weightsForStrength(opts.strength, opts.border, opts.fps), ...opts.weights };
   const aspect = opts.height / opts.width;
-  const F = stepsBack(motion);
+  const sigma = (opts.followSeconds ?? 0) * (opts.fps ?? 10);
+  const F = sigma > 0 && !opts.tripod ? aroundIntendedPath(stepsBack(motion), sigma) : stepsBack(motion);
   const L = Math.max(30, opts.window ?? 300);
   const overlap = Math.min(Math.floor(L / 3), opts.overlap ?? 60);
   const out: Similarity[] = [];

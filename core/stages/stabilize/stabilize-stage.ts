@@ -24,6 +24,8 @@ export interface StabilizeOptions {
   border?: BorderMode;
   /** Lock the camera (tripod shot). */
   tripod?: boolean;
+  /** Keep slow, deliberate camera motion (sway, drift) and remove only the shake. */
+  smoothMotion?: boolean;
   /** Motion cache folder (default motion-cache.ts motionCacheDir()). */
   cacheDir?: string;
   useCache?: boolean;
@@ -37,6 +39,12 @@ export interface StabilizeStage extends VideoStage {
   /** After analyze(): the measured motion and the per-frame warps (for tests and benchmarks). */
   readonly result?: { motion: ClipMotion; warps: Similarity[] };
 }
+
+/**
+ * --smooth-motion follows camera motion slower than about this (a Gaussian's σ, seconds). On the
+ * bench's slow-sway clip 0.5 s scored steadier than 0.3 s and 1 s (one-off sweep, 2026-11-27).
+ */
+export const SMOOTH_MOTION_SECONDS = 0.5;
 
 /** 'fill' looks this many frames back and ahead for pixels to fill the borders with. */
 export const FILL_NEIGHBOURS = 5;
@@ -53,7 +61,7 @@ export function createStabilizeStage(opts: StabilizeOptions): StabilizeStage {
     if (unreliable > motion.frames.length / 3) ctx.warn(`Camera motion could not be measured on ${unreliable} of ${motion.frames.length} frames (black or flat, a cut, or too dim or blurred even for the learned optical flow); those frames are not stabilized.`);
     const aspect = video.height / video.width;
     const fps = video.avgFrameRate.num > 0 ? video.avgFrameRate.num / video.avgFrameRate.den : 30;
-    let warps = await planCameraPath(motion.frames, { strength: opts.strength, width: video.width, height: video.height, fps, tripod: opts.tripod, border, weights: opts.weights });
+    let warps = await planCameraPath(motion.frames, { strength: opts.strength, width: video.width, height: video.height, fps, tripod: opts.tripod, border, weights: opts.weights, followSeconds: opts.smoothMotion ? SMOOTH_MOTION_SECONDS : undefined });
     if (border === 'crop') {
       warps = safeZoom(warps, aspect, Math.max(2, fps / 3));
     }
