@@ -5,7 +5,8 @@
  * min), distortion value (min), stability score (translation, rotation), ITF, and wall time.
  *
  * Clips: the seeded synthetic shake of MEDIA.md over the tripod vtest.avi (opencv-doc, 10 s at
- * 10 fps, 704x512), a second recipe (slow sway plus tremor) over Megamind.avi, the real handheld dlib frames 100..251 (libdlib19.1, 320x240 grey, as 30 fps),
+ * 10 fps, 704x512), a second recipe (slow sway plus tremor) over Megamind.avi, the real
+ * handheld dlib frames 100..251 (libdlib19.1, 320x240 grey, as 30 fps),
  * and for speed the same shake at 30 fps scaled to 720p and 1080p (10 s each: the path's LP and the
  * analysis grow with the clip, so a short clip flatters the fixed costs). Metrics use grey
  * frames decoded at 320 px wide. `benchStabilize()` returns Markdown; `node --import tsx
@@ -32,8 +33,9 @@ const SHAKE =
 
 /**
  * A second recipe, handheld sway: a slow drift (18 px at 0.21 Hz) that a stabilizer may follow,
- * with tremor on top. Tuned on neither: it was made on 2026-11-27 to check the tuning of the
- * other two clips on content they do not contain (Megamind: animation).
+ * with tremor on top, made on 2026-11-27 to check the default path's tuning (chosen on the other
+ * two clips) on content they do not contain (Megamind: animation). --smooth-motion's σ was chosen
+ * on this clip.
  */
 const SWAY =
   "rotate='0.008*sin(2*PI*0.37*t+0.5)+0.006*sin(2*PI*2.3*t+1.1)+0.003*sin(2*PI*6.1*t)':c=black,crop=w=iw-80:h=ih-80:x='40+18*sin(2*PI*0.21*t)+8*sin(2*PI*1.7*t+0.3)+4*sin(2*PI*5.3*t+2)+4*(random(0)-0.5)':y='40+10*sin(2*PI*0.29*t+1)+7*sin(2*PI*2.1*t)+3*sin(2*PI*6.7*t+1)+4*(random(1)-0.5)'";

@@ -247,32 +247,27 @@ export function cameraChain(motion: FrameMotion[]): { C: Similarity[]; segment: 
 }
 
 /**
- * Steps of the camera path relative to its low-passed version: with C_t the path and C̃_t its
- * Gaussian blur over time (σ frames; each component of C − I blurred, the ends extended by odd
- * reflection so a steady pan stays a straight line), the steps of C̃_t⁻¹ C_t. Planning on these makes
- * the output follow C̃, the slow motion the camera operator meant, and smooth only what is left.
+ * Steps of the camera path relative to its low-passed version: with C_t the path (cameraChain) and
+ * C̃_t its Gaussian blur over time (σ frames; each component of C − I blurred, the ends extended by
+ * odd reflection so a steady pan stays a straight line), the steps of C̃_t⁻¹ C_t. Planning on these
+ * makes the output follow C̃, the slow motion the camera operator meant, and smooth only what is left.
  */
-export function aroundIntendedPath(F: Similarity[], sigma: number): Similarity[] {
-  const n = F.length;
-  const C: Similarity[] = [];
-  for (let t = 0; t < n; t++) C.push(t === 0 ? { ...F[0] } : compose(C[t - 1], F[t]));
+export function aroundIntendedPath(C: Similarity[], sigma: number): Similarity[] {
+  const n = C.length;
   const r = Math.ceil(3 * sigma);
   const w = Array.from({ length: 2 * r + 1 }, (_, k) => Math.exp(-((k - r) ** 2) / (2 * sigma * sigma)));
   const wsum = w.reduce((x, y) => x + y, 0);
-  const comp = (t: number, c: (s: Similarity) => number): number => {
-    if (t < 0) return 2 * c(C[0]) - comp(-t, c);
-    if (t >= n) return 2 * c(C[n - 1]) - comp(2 * (n - 1) - t, c);
-    return c(C[t]);
+  const blurred = (c: (s: Similarity) => number): Float64Array => {
+    const v = C.map(c);
+    const at = (t: number): number => (t < 0 ? 2 * v[0] - v[Math.min(-t, n - 1)] : t >= n ? 2 * v[n - 1] - v[Math.max(2 * (n - 1) - t, 0)] : v[t]);
+    return Float64Array.from(v, (_, t) => {
+      let acc = 0;
+      for (let k = -r; k <= r; k++) acc += w[k + r] * at(t + k);
+      return acc / wsum;
+    });
   };
-  const blur = (t: number, c: (s: Similarity) => number): number => {
-    let acc = 0;
-    for (let k = -r; k <= r; k++) acc += w[k + r] * comp(Math.max(-(n - 1), Math.min(2 * (n - 1), t + k)), c);
-    return acc / wsum;
-  };
-  const rel: Similarity[] = C.map((Ct, t) => {
-    const smooth = { a: 1 + blur(t, (s) => s.a - 1), b: blur(t, (s) => s.b), tx: blur(t, (s) => s.tx), ty: blur(t, (s) => s.ty) };
-    return compose(invert(smooth), Ct);
-  });
+  const [a, b, tx, ty] = [blurred((s) => s.a - 1), blurred((s) => s.b), blurred((s) => s.tx), blurred((s) => s.ty)];
+  const rel = C.map((Ct, t) => compose(invert({ a: 1 + a[t], b: b[t], tx: tx[t], ty: ty[t] }), Ct));
   return rel.map((Rt, t) => (t === 0 ? { ...IDENTITY } : compose(invert(rel[t - 1]), Rt)));
 }
 
@@ -287,7 +282,7 @@ export async function planCameraPath(motion: FrameMotion[], opts: CameraPathOpti
   const w = { ...weightsForStrength(opts.strength, opts.border, opts.fps), ...opts.weights };
   const aspect = opts.height / opts.width;
   const sigma = (opts.followSeconds ?? 0) * (opts.fps ?? 10);
-  const F = sigma > 0 && !opts.tripod ? aroundIntendedPath(stepsBack(motion), sigma) : stepsBack(motion);
+  const F = sigma > 0 && !opts.tripod ? aroundIntendedPath(cameraChain(motion).C, sigma) : stepsBack(motion);
   const L = Math.max(30, opts.window ?? 300);
   const overlap = Math.min(Math.floor(L / 3), opts.overlap ?? 60);
   const out: Similarity[] = [];
