@@ -203,7 +203,7 @@ export function frameToRgb(data: Buffer, l: FrameLayout, target: RgbTarget = pla
 }
 
 /** Per-code tables of the YUV → RGB matrix (luma, and each chroma's share of R, G and B). */
-function yuvTables(l: FrameLayout): { y: Float32Array; rCr: Float32Array; gCr: Float32Array; gCb: Float32Array; bCb: Float32Array } {
+export function yuvTables(l: FrameLayout): { y: Float32Array; rCr: Float32Array; gCr: Float32Array; gCb: Float32Array; bCb: Float32Array } {
   const cached = tables.get(l);
   if (cached) return cached;
   const { kr, kb } = l.k;

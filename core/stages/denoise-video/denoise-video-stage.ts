@@ -13,8 +13,14 @@ import type { FrameStream, VideoFrame } from '../../media/video-frame.js';
 import type { StageContext, VideoStage } from '../../pipeline/stage.js';
 import { addRgbDelta, frameLayout, frameToRgb, mirror, unshuffledTarget } from './color.js';
 import { createVideoDenoiser, WINDOW, type VideoDenoiser } from './denoiser.js';
+import { FrameSlots } from './frame-slots.js';
 import { clipNoise, estimateNoise } from './noise-level.js';
 import { ShotTracker } from './shots.js';
+import { copyTileDelta, type Tile } from './tiles.js';
+import { addResidualYuv420, isYuv420, yuv420ToUnshuffled } from './yuv420.js';
+
+/** A tile that is the whole (padded) picture: its residual can go straight into the frame. */
+const wholeFrame = (t: Tile, width: number, height: number): boolean => t.x0 === 0 && t.y0 === 0 && t.ex === 0 && t.ey === 0 && t.x1 === width && t.y1 === height;
 
 export interface DenoiseVideoOptions {
   /** 0..1; 0.5 uses the measured noise level as is, 1 treats the clip as 1.5× noisier, 0 is off. */
@@ -72,6 +78,7 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
     }
     const n = 3 * info.width * info.height;
     const target = unshuffledTarget(info.width, info.height);
+    const fast = isYuv420(layout);
 
     async function* frames(): AsyncGenerator<VideoFrame> {
       const estimates: Array<number | undefined> = [];
@@ -89,8 +96,8 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
       const denoiser: VideoDenoiser = await createVideoDenoiser({ device: ctx.device, modelFile: opts.modelFile, maxTilePixels: opts.maxTilePixels });
       if (denoiser.warning) ctx.warn(denoiser.warning);
       const delta = new Float32Array(n);
-      const spare: Float32Array[] = [];
-      // ring[k] holds frame (first + k): its RGB copy, and the frame itself until it is emitted.
+      const slots = new FrameSlots(3 * target.plane);
+      // ring[k] holds frame (first + k): its network input (a view of its slot), and the frame itself until it is emitted.
       const ring: Array<{ frame: VideoFrame; rgb: Float32Array }> = [];
       const shots = new ShotTracker(target);
       let first = 0;
@@ -101,13 +108,20 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
         throwIfAborted(ctx.signal);
         const half = WINDOW >> 1;
         const [s, e] = shots.span(t, Math.min(total - 1, t + half));
-        const window = Array.from({ length: WINDOW }, (_, k) => ring[s + mirror(t + k - half - s, e - s + 1) - first].rgb);
-        await denoiser.run(window, info.width, info.height, sigma(), delta);
+        const picks = Array.from({ length: WINDOW }, (_, k) => s + mirror(t + k - half - s, e - s + 1));
+        // Consecutive frames are read in place; a window mirrored at a cut or an end is gathered.
+        const window = picks.every((j, k) => j === t - half + k) ? slots.run(t - half) : picks.map((j) => ring[j - first].rgb);
         const { frame } = ring[t - first];
-        addRgbDelta(frame.data, layout, delta);
+        let direct = false;
+        await denoiser.run(window, info.width, info.height, sigma(), (residual, tile) => {
+          direct = fast && wholeFrame(tile, info.width, info.height);
+          if (direct) addResidualYuv420(frame.data, layout, residual, tile.tw / 2, (tile.tw / 2) * (tile.th / 2));
+          else copyTileDelta(residual, tile, info.width, info.height, delta);
+        });
+        if (!direct) addRgbDelta(frame.data, layout, delta);
         // Frames older than t-1 are no longer anyone's neighbour.
         while (first < t - 1) {
-          spare.push(ring.shift()!.rgb);
+          ring.shift();
           first++;
         }
         ctx.report(++emitted, Math.max(info.expectedFrames, emitted));
@@ -116,7 +130,9 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
 
       try {
         for await (const frame of input.frames) {
-          const rgb = frameToRgb(frame.data, layout, target, spare.pop());
+          const slot = slots.slot(total);
+          const rgb = fast ? yuv420ToUnshuffled(frame.data, layout, target, slot) : frameToRgb(frame.data, layout, target, slot);
+          slots.commit(total);
           measure(rgb, total);
           shots.add(rgb);
           ring.push({ frame, rgb });

@@ -19,7 +19,7 @@ import { createDenoiseVideoStage, strengthScale } from './denoise-video-stage.js
 import { createVideoDenoiser, MODEL_NAME } from './denoiser.js';
 import { estimateNoise } from './noise-level.js';
 import { ShotTracker } from './shots.js';
-import { MAX_TILE_PIXELS, OVERLAP, planTiles } from './tiles.js';
+import { copyTileDelta, MAX_TILE_PIXELS, OVERLAP, planTiles } from './tiles.js';
 
 /** A smooth, textured test picture (0..1 RGB planes) with an edge, for w × h. */
 function picture(w: number, h: number, seed = 0): Float32Array {
@@ -187,8 +187,8 @@ describe('the shipped network', () => {
     const tiled = await createVideoDenoiser({ maxTilePixels: 96 * 96 });
     const a = new Float32Array(3 * w * h);
     const b = new Float32Array(3 * w * h);
-    await whole.run(frames, w, h, 0.06, a);
-    await tiled.run(frames, w, h, 0.06, b);
+    await whole.run(frames, w, h, 0.06, (r, tile) => copyTileDelta(r, tile, w, h, a));
+    await tiled.run(frames, w, h, 0.06, (r, tile) => copyTileDelta(r, tile, w, h, b));
     expect(planTiles(w, h, 96 * 96).length).toBeGreaterThan(1);
     let worst = 0;
     for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
@@ -274,6 +274,26 @@ describe('the stage', () => {
     expect(seen.map((s) => s.pts)).toEqual([...Array(count).keys()].map((k) => 3 * k));
     for (const s of seen) expect(s.gain).toBeGreaterThan(2);
     expect(ctx.progress.at(-1)).toBe(count);
+  });
+
+  it('gives each frame the network run on frames t-2..t+2, mirrored at the ends (the slots read in place)', async () => {
+    const [w, h, count] = [64, 40, 9];
+    const { stream, inputs } = clip(count, w, h, 20);
+    const got: Buffer[] = [];
+    for await (const f of createDenoiseVideoStage({ strength: 0.5, sigma: 20 / 255 }).transform(stream, context()).frames) got.push(Buffer.from(f.data));
+    const l = frameLayout(RAW_FORMATS.yuv420p, w, h, { space: 'bt709', range: 'tv' });
+    const t = unshuffledTarget(w, h);
+    const rgb = inputs.map((b) => frameToRgb(b, l, t));
+    const denoiser = await createVideoDenoiser();
+    for (let k = 0; k < count; k++) {
+      const delta = new Float32Array(3 * w * h);
+      const window = [-2, -1, 0, 1, 2].map((d) => rgb[mirror(k + d, count)]);
+      await denoiser.run(window, w, h, 20 / 255, (r, tile) => copyTileDelta(r, tile, w, h, delta));
+      const want = Buffer.from(inputs[k]);
+      addRgbDelta(want, l, delta);
+      expect(got[k].equals(want), `frame ${k}`).toBe(true);
+    }
+    await denoiser.release();
   });
 
   it('keeps every window inside its shot: a clip with a cut comes out as its two shots would alone', async () => {

@@ -4,7 +4,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { createModelSession, createSessionFromFile, type Device } from '../../models/session.js';
-import { copyTileDelta, copyTileIn, MAX_TILE_PIXELS, planTiles, type Tile } from './tiles.js';
+import { copyTileIn, MAX_TILE_PIXELS, planTiles, type Tile } from './tiles.js';
 
 export const MODEL_NAME = 'clearcut-vdn';
 /** Frames the network sees: t-2 .. t+2. */
@@ -15,10 +15,12 @@ export interface VideoDenoiser {
   warning?: string;
   /**
    * Denoise the centre of `window` (WINDOW frames of a width × height picture, each converted with
-   * color.ts unshuffledTarget) at noise level `sigma`, writing denoised-minus-centre into `delta`
-   * (plain planar RGB, width × height).
+   * color.ts unshuffledTarget; or the five one after another in one array, read in place when the
+   * picture is one tile) at noise level `sigma`. Each tile's residual (denoised minus centre,
+   * 12 unshuffled planes of the tile) goes to `onTile` (tiles.ts copyTileDelta writes it into a plain
+   * planar RGB delta); it is only valid during the call.
    */
-  run(window: Float32Array[], width: number, height: number, sigma: number, delta: Float32Array): Promise<void>;
+  run(window: Float32Array[] | Float32Array, width: number, height: number, sigma: number, onTile: (residual: Float32Array, tile: Tile) => void): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -44,19 +46,25 @@ export async function createVideoDenoiser(opts: DenoiserOptions = {}): Promise<V
   return {
     device,
     warning,
-    async run(window, width, height, sigma, delta) {
-      if (window.length !== WINDOW) throw new Error(`The video denoiser needs ${WINDOW} frames, got ${window.length}.`);
+    async run(window, width, height, sigma, onTile) {
       if (!plan || plan.width !== width || plan.height !== height) plan = { width, height, tiles: planTiles(width, height, opts.maxTilePixels ?? MAX_TILE_PIXELS) };
       const paddedWidth = Math.ceil(width / 4) * 4;
       const paddedHeight = Math.ceil(height / 4) * 4;
+      const size = 3 * paddedWidth * paddedHeight;
+      const frames = Array.isArray(window) ? window : Array.from({ length: window.length / size }, (_, k) => window.subarray(k * size, (k + 1) * size));
+      if (frames.length !== WINDOW || frames.some((f) => f.length !== size)) throw new Error(`The video denoiser needs ${WINDOW} frames of ${paddedWidth}x${paddedHeight}.`);
       for (const t of plan.tiles) {
-        const b = buffersFor(t);
-        window.forEach((f, k) => copyTileIn(f, paddedWidth, paddedHeight, t, b, 12 * k));
+        let b: Float32Array;
+        if (!Array.isArray(window) && plan.tiles.length === 1) b = window;
+        else {
+          b = buffersFor(t);
+          frames.forEach((f, k) => copyTileIn(f, paddedWidth, paddedHeight, t, b, 12 * k));
+        }
         const out = await session.run({
           frames: new ort.Tensor('float32', b, [1, 12 * WINDOW, t.th / 2, t.tw / 2]),
           sigma: new ort.Tensor('float32', Float32Array.of(sigma), [1, 1, 1, 1]),
         });
-        copyTileDelta(out.residual.data as Float32Array, t, width, height, delta);
+        onTile(out.residual.data as Float32Array, t);
       }
     },
     release: () => session.release(),
