@@ -14,7 +14,7 @@ import type { StageContext, VideoStage } from '../../pipeline/stage.js';
 import { addRgbDelta, frameLayout, frameToRgb, mirror, unshuffledTarget } from './color.js';
 import { createVideoDenoiser, WINDOW, type VideoDenoiser } from './denoiser.js';
 import { FrameSlots } from './frame-slots.js';
-import { clipNoise, estimateNoise } from './noise-level.js';
+import { clipNoise, estimateNoise, motionNoiseRatio } from './noise-level.js';
 import { ShotTracker } from './shots.js';
 import { copyTileDelta, type Tile } from './tiles.js';
 import { addResidualYuv420, isYuv420, yuv420ToUnshuffled } from './yuv420.js';
@@ -34,6 +34,24 @@ export interface DenoiseVideoOptions {
 
 /** The trained range of the network's noise input. */
 export const MAX_SIGMA = 60 / 255;
+/**
+ * At most this much more frame-to-frame change than the spatial noise level is taken for noise by
+ * the still-region test. Compressed phone footage measures 1.3 to 1.5 (the noise the codec left is
+ * coarser than a pixel, so the spatial estimate sees less of it); white noise 1.0 to 1.1.
+ */
+export const MAX_MOTION_RATIO = 2;
+
+/**
+ * The still-region test's widening for a measured motionNoiseRatio: none up to 1.2 (white noise
+ * reads 1.0 to 1.1, and the clean dev clips' own codec texture under σ 10 noise up to 1.24, where
+ * widening blurred moving animation), the ratio itself from 1.3, linear between, at most
+ * MAX_MOTION_RATIO.
+ */
+export function motionWidening(ratio: number): number {
+  if (ratio <= 1.2) return 1;
+  if (ratio >= 1.3) return Math.min(MAX_MOTION_RATIO, ratio);
+  return 1 + ((ratio - 1.2) / 0.1) * 0.3;
+}
 /** Used when the clip gives nothing to measure (black, or all clipped). */
 const FALLBACK_SIGMA = 5 / 255;
 /** Frames the noise level is measured on, and how far into a dark opening it keeps trying. */
@@ -49,10 +67,13 @@ export function strengthScale(strength: number): number {
 export interface DenoiseVideoStage extends VideoStage {
   /** Once frames flowed: the measured level and the one the model is given (0..1 units). */
   readonly noise?: { measured?: number; used: number };
+  /** Once frames flowed: how much the still-region test widens its noise level (1..MAX_MOTION_RATIO). */
+  readonly motionWidening?: number;
 }
 
 export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideoStage {
   let noise: { measured?: number; used: number } | undefined;
+  let ratio: number | undefined;
   const scale = strengthScale(opts.strength);
 
   /**
@@ -93,6 +114,9 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
         if (measured !== undefined || !noise || last) noise = { measured, used: levelFor(measured, ctx, last) };
       };
       const sigma = (): number => noise?.used ?? FALLBACK_SIGMA * scale;
+      /** The motion test's ratio (noise-level.ts motionNoiseRatio), from the opening frame pairs; settled by the first frame out. */
+      const ratios: Array<number | undefined> = [];
+      const motion = (): number => (ratio ??= motionWidening(clipNoise(ratios) ?? 1));
       const denoiser: VideoDenoiser = await createVideoDenoiser({ device: ctx.device, modelFile: opts.modelFile, maxTilePixels: opts.maxTilePixels });
       if (denoiser.warning) ctx.warn(denoiser.warning);
       const delta = new Float32Array(n);
@@ -113,7 +137,7 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
         const window = picks.every((j, k) => j === t - half + k) ? slots.run(t - half) : picks.map((j) => ring[j - first].rgb);
         const { frame } = ring[t - first];
         let direct = false;
-        await denoiser.run(window, info.width, info.height, sigma(), (residual, tile) => {
+        await denoiser.run(window, info.width, info.height, { sigma: sigma(), motion: sigma() * motion() }, (residual, tile) => {
           direct = fast && wholeFrame(tile, info.width, info.height);
           if (direct) addResidualYuv420(frame.data, layout, residual, tile.tw / 2, (tile.tw / 2) * (tile.th / 2));
           else copyTileDelta(residual, tile, info.width, info.height, delta);
@@ -134,6 +158,7 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
           const rgb = fast ? yuv420ToUnshuffled(frame.data, layout, target, slot) : frameToRgb(frame.data, layout, target, slot);
           slots.commit(total);
           measure(rgb, total);
+          if (ratio === undefined && ring.length > 0) ratios.push(motionNoiseRatio(ring[ring.length - 1].rgb, rgb, target.width / 2, target.height / 2, target.plane));
           shots.add(rgb);
           ring.push({ frame, rgb });
           total++;
@@ -157,6 +182,9 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
     transform,
     get noise() {
       return noise;
+    },
+    get motionWidening() {
+      return ratio;
     },
   };
 }

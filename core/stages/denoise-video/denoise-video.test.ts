@@ -15,9 +15,9 @@ import { PROJECT_ROOT } from '../../models/manifest.js';
 import { modelPath } from '../../models/registry.js';
 import type { StageContext } from '../../pipeline/stage.js';
 import { addRgbDelta, frameLayout, frameToRgb, mirror, planarTarget, unshuffledTarget } from './color.js';
-import { createDenoiseVideoStage, strengthScale } from './denoise-video-stage.js';
+import { createDenoiseVideoStage, MAX_MOTION_RATIO, motionWidening, strengthScale } from './denoise-video-stage.js';
 import { createVideoDenoiser, MODEL_NAME } from './denoiser.js';
-import { estimateNoise } from './noise-level.js';
+import { estimateNoise, motionNoiseRatio } from './noise-level.js';
 import { ShotTracker } from './shots.js';
 import { copyTileDelta, MAX_TILE_PIXELS, OVERLAP, planTiles } from './tiles.js';
 
@@ -141,6 +141,27 @@ describe('noise level', () => {
     }
   });
 
+  it('finds frame-to-frame change matching white noise, and more where the noise is coarser than a pixel', () => {
+    const [w, h] = [320, 180];
+    const noisy = (seed: number, sigma: number, coarse: boolean): Float32Array => {
+      const rand = gaussianSource(seed);
+      const noise = new Float32Array(3 * w * h).map(() => (sigma / 255) * rand());
+      const base = picture(w, h);
+      return base.map((v, i) => {
+        if (!coarse) return v + noise[i];
+        // a 2-pixel box blur along rows: the kind of noise a codec leaves
+        const x = i % w;
+        return v + (x + 1 < w ? (noise[i] + noise[i + 1]) / Math.SQRT2 : noise[i]);
+      });
+    };
+    for (const sigma of [8, 20]) {
+      const white = motionNoiseRatio(noisy(1, sigma, false), noisy(2, sigma, false), w, h)!;
+      expect(Math.abs(white - 1)).toBeLessThan(0.06);
+      expect(motionNoiseRatio(noisy(1, sigma, true), noisy(2, sigma, true), w, h)!).toBeGreaterThan(1.3);
+    }
+    expect([1, 1.1, 1.2, 1.25, 1.3, 1.5, 3].map((r) => Number(motionWidening(r).toFixed(3)))).toEqual([1, 1, 1, 1.15, 1.3, 1.5, MAX_MOTION_RATIO]);
+  });
+
   it('measures noise on a textured picture within 20 %, and finds little in a clean one', () => {
     const [w, h] = [320, 240];
     const clean = picture(w, h);
@@ -160,12 +181,11 @@ describe('noise level', () => {
 
 describe('the shipped network', () => {
   it('loads from the registry and matches the reference pair written at export', async () => {
-    const ref = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'models', 'clearcut-vdn', 'reference.json'), 'utf8')) as Record<'frames' | 'sigma' | 'residual', { dims: number[]; data: number[] }>;
+    const ref = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'models', 'clearcut-vdn', 'reference.json'), 'utf8')) as Record<'frames' | 'sigma' | 'motion_sigma' | 'residual', { dims: number[]; data: number[] }>;
     const session = await ort.InferenceSession.create(await modelPath(MODEL_NAME));
-    const out = await session.run({
-      frames: new ort.Tensor('float32', Float32Array.from(ref.frames.data), ref.frames.dims),
-      sigma: new ort.Tensor('float32', Float32Array.from(ref.sigma.data), ref.sigma.dims),
-    });
+    expect(session.inputNames).toEqual(['frames', 'sigma', 'motion_sigma']);
+    const tensor = (t: { dims: number[]; data: number[] }): ort.Tensor => new ort.Tensor('float32', Float32Array.from(t.data), t.dims);
+    const out = await session.run({ frames: tensor(ref.frames), sigma: tensor(ref.sigma), motion_sigma: tensor(ref.motion_sigma) });
     const got = out.residual.data as Float32Array;
     expect([...out.residual.dims]).toEqual(ref.residual.dims);
     let worst = 0;
@@ -187,8 +207,8 @@ describe('the shipped network', () => {
     const tiled = await createVideoDenoiser({ maxTilePixels: 96 * 96 });
     const a = new Float32Array(3 * w * h);
     const b = new Float32Array(3 * w * h);
-    await whole.run(frames, w, h, 0.06, (r, tile) => copyTileDelta(r, tile, w, h, a));
-    await tiled.run(frames, w, h, 0.06, (r, tile) => copyTileDelta(r, tile, w, h, b));
+    await whole.run(frames, w, h, { sigma: 0.06 }, (r, tile) => copyTileDelta(r, tile, w, h, a));
+    await tiled.run(frames, w, h, { sigma: 0.06 }, (r, tile) => copyTileDelta(r, tile, w, h, b));
     expect(planTiles(w, h, 96 * 96).length).toBeGreaterThan(1);
     let worst = 0;
     for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
@@ -280,7 +300,10 @@ describe('the stage', () => {
     const [w, h, count] = [64, 40, 9];
     const { stream, inputs } = clip(count, w, h, 20);
     const got: Buffer[] = [];
-    for await (const f of createDenoiseVideoStage({ strength: 0.5, sigma: 20 / 255 }).transform(stream, context()).frames) got.push(Buffer.from(f.data));
+    const stage = createDenoiseVideoStage({ strength: 0.5, sigma: 20 / 255 });
+    for await (const f of stage.transform(stream, context()).frames) got.push(Buffer.from(f.data));
+    const ratio = stage.motionWidening!;
+    expect(ratio).toBeGreaterThanOrEqual(1);
     const l = frameLayout(RAW_FORMATS.yuv420p, w, h, { space: 'bt709', range: 'tv' });
     const t = unshuffledTarget(w, h);
     const rgb = inputs.map((b) => frameToRgb(b, l, t));
@@ -288,7 +311,7 @@ describe('the stage', () => {
     for (let k = 0; k < count; k++) {
       const delta = new Float32Array(3 * w * h);
       const window = [-2, -1, 0, 1, 2].map((d) => rgb[mirror(k + d, count)]);
-      await denoiser.run(window, w, h, 20 / 255, (r, tile) => copyTileDelta(r, tile, w, h, delta));
+      await denoiser.run(window, w, h, { sigma: 20 / 255, motion: (20 / 255) * ratio }, (r, tile) => copyTileDelta(r, tile, w, h, delta));
       const want = Buffer.from(inputs[k]);
       addRgbDelta(want, l, delta);
       expect(got[k].equals(want), `frame ${k}`).toBe(true);

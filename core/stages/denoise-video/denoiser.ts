@@ -10,17 +10,23 @@ export const MODEL_NAME = 'clearcut-vdn';
 /** Frames the network sees: t-2 .. t+2. */
 export const WINDOW = 5;
 
+/** Noise levels in 0..1 units: the network's, and the one its still-region test uses (default: sigma). */
+export interface NoiseLevels {
+  sigma: number;
+  motion?: number;
+}
+
 export interface VideoDenoiser {
   device: Device;
   warning?: string;
   /**
    * Denoise the centre of `window` (WINDOW frames of a width × height picture, each converted with
    * color.ts unshuffledTarget; or the five one after another in one array, read in place when the
-   * picture is one tile) at noise level `sigma`. Each tile's residual (denoised minus centre,
+   * picture is one tile) at the given noise levels. Each tile's residual (denoised minus centre,
    * 12 unshuffled planes of the tile) goes to `onTile` (tiles.ts copyTileDelta writes it into a plain
    * planar RGB delta); it is only valid during the call.
    */
-  run(window: Float32Array[] | Float32Array, width: number, height: number, sigma: number, onTile: (residual: Float32Array, tile: Tile) => void): Promise<void>;
+  run(window: Float32Array[] | Float32Array, width: number, height: number, noise: NoiseLevels, onTile: (residual: Float32Array, tile: Tile) => void): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -34,6 +40,8 @@ export interface DenoiserOptions {
 export async function createVideoDenoiser(opts: DenoiserOptions = {}): Promise<VideoDenoiser> {
   const { session, device, warning } = opts.modelFile ? await createSessionFromFile(opts.modelFile, { device: opts.device, spin: false }) : await createModelSession(MODEL_NAME, { device: opts.device, spin: false });
   let plan: { width: number; height: number; tiles: Tile[] } | undefined;
+  // Version 3 and earlier files have no motion_sigma input.
+  const takesMotion = session.inputNames.includes('motion_sigma');
   const buffers = new Map<string, Float32Array>();
 
   function buffersFor(t: Tile): Float32Array {
@@ -46,7 +54,7 @@ export async function createVideoDenoiser(opts: DenoiserOptions = {}): Promise<V
   return {
     device,
     warning,
-    async run(window, width, height, sigma, onTile) {
+    async run(window, width, height, noise, onTile) {
       if (!plan || plan.width !== width || plan.height !== height) plan = { width, height, tiles: planTiles(width, height, opts.maxTilePixels ?? MAX_TILE_PIXELS) };
       const paddedWidth = Math.ceil(width / 4) * 4;
       const paddedHeight = Math.ceil(height / 4) * 4;
@@ -62,7 +70,8 @@ export async function createVideoDenoiser(opts: DenoiserOptions = {}): Promise<V
         }
         const out = await session.run({
           frames: new ort.Tensor('float32', b, [1, 12 * WINDOW, t.th / 2, t.tw / 2]),
-          sigma: new ort.Tensor('float32', Float32Array.of(sigma), [1, 1, 1, 1]),
+          sigma: new ort.Tensor('float32', Float32Array.of(noise.sigma), [1, 1, 1, 1]),
+          ...(takesMotion ? { motion_sigma: new ort.Tensor('float32', Float32Array.of(noise.motion ?? noise.sigma), [1, 1, 1, 1]) } : {}),
         });
         onTile(out.residual.data as Float32Array, t);
       }

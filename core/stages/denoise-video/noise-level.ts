@@ -24,38 +24,81 @@ const SCALE = Math.sqrt(Math.PI / 2) / 6;
  * of its pixel-unshuffled frames, a half-size picture whose noise is the same.
  */
 export function estimateNoise(rgb: Float32Array, width: number, height: number, planeStride = width * height): number | undefined {
-  const n = planeStride;
   const blocks: number[] = [];
-  for (let by = 1; by + BLOCK < height; by += BLOCK) {
-    for (let bx = 1; bx + BLOCK < width; bx += BLOCK) {
-      let sq = 0;
-      let usable = true;
-      for (let c = 0; c < 3 && usable; c++) {
-        const base = c * n;
-        let abs = 0;
-        let mean = 0;
-        for (let y = by; y < by + BLOCK; y++) {
-          for (let x = bx; x < bx + BLOCK; x++) {
-            const j = base + y * width + x;
-            const v = rgb[j];
-            mean += v;
-            const up = j - width;
-            const dn = j + width;
-            const r = rgb[up - 1] - 2 * rgb[up] + rgb[up + 1] - 2 * rgb[j - 1] + 4 * v - 2 * rgb[j + 1] + rgb[dn - 1] - 2 * rgb[dn] + rgb[dn + 1];
-            abs += r < 0 ? -r : r;
-          }
-        }
-        mean /= BLOCK * BLOCK;
-        if (mean < 0.06 || mean > 0.94) usable = false;
-        const s = (SCALE * abs) / (BLOCK * BLOCK);
-        sq += s * s;
-      }
-      if (usable) blocks.push(Math.sqrt(sq / 3));
-    }
-  }
+  forEachBlock(width, height, (bx, by) => {
+    const s = blockNoise(rgb, width, planeStride, bx, by);
+    if (s !== undefined) blocks.push(s);
+  });
   if (blocks.length < 8) return undefined;
   blocks.sort((a, b) => a - b);
   return blocks[Math.floor(PERCENTILE * (blocks.length - 1))] / CALIBRATION;
+}
+
+function forEachBlock(width: number, height: number, fn: (bx: number, by: number) => void): void {
+  for (let by = 1; by + BLOCK < height; by += BLOCK) for (let bx = 1; bx + BLOCK < width; bx += BLOCK) fn(bx, by);
+}
+
+/** Immerkær's σ of one block over R, G and B, or undefined where it touches clipping. */
+function blockNoise(rgb: Float32Array, width: number, n: number, bx: number, by: number): number | undefined {
+  let sq = 0;
+  for (let c = 0; c < 3; c++) {
+    const base = c * n;
+    let abs = 0;
+    let mean = 0;
+    for (let y = by; y < by + BLOCK; y++) {
+      for (let x = bx; x < bx + BLOCK; x++) {
+        const j = base + y * width + x;
+        const v = rgb[j];
+        mean += v;
+        const up = j - width;
+        const dn = j + width;
+        const r = rgb[up - 1] - 2 * rgb[up] + rgb[up + 1] - 2 * rgb[j - 1] + 4 * v - 2 * rgb[j + 1] + rgb[dn - 1] - 2 * rgb[dn] + rgb[dn + 1];
+        abs += r < 0 ? -r : r;
+      }
+    }
+    mean /= BLOCK * BLOCK;
+    if (mean < 0.06 || mean > 0.94) return undefined;
+    const s = (SCALE * abs) / (BLOCK * BLOCK);
+    sq += s * s;
+  }
+  return Math.sqrt(sq / 3);
+}
+
+/** E|a - b| of the mean of R, G and B of two frames with independent white noise of σ per channel. */
+const LUMA_DIFF = Math.sqrt(2 / 3) * Math.sqrt(2 / Math.PI);
+
+/**
+ * How much more the picture changes from frame to frame than its spatial noise predicts, in the
+ * flattest blocks (where motion changes little): about 1 for white sensor noise, more where
+ * compression or in-camera processing made the noise coarser than one pixel (a codec's noise is
+ * spatially smooth, so Immerkær's operator sees less of it than the frame-to-frame difference does).
+ * The still-region averaging compares frame differences with the noise level times this ratio.
+ * `prev` and `cur` are laid out like estimateNoise's input. Undefined when no block is usable.
+ */
+export function motionNoiseRatio(prev: Float32Array, cur: Float32Array, width: number, height: number, planeStride = width * height): number | undefined {
+  const blocks: Array<{ flatness: number; spatial: number; temporal: number }> = [];
+  const n = planeStride;
+  forEachBlock(width, height, (bx, by) => {
+    // Blocks are chosen by the previous frame's noise and measured on the current one, so the
+    // choice does not pick blocks whose own noise happened to come out low.
+    const flatness = blockNoise(prev, width, n, bx, by);
+    const spatial = blockNoise(cur, width, n, bx, by);
+    if (flatness === undefined || spatial === undefined) return;
+    let sum = 0;
+    for (let y = by; y < by + BLOCK; y++) {
+      for (let j = y * width + bx, end = j + BLOCK; j < end; j++) {
+        const d = (cur[j] + cur[n + j] + cur[2 * n + j] - prev[j] - prev[n + j] - prev[2 * n + j]) / 3;
+        sum += d < 0 ? -d : d;
+      }
+    }
+    blocks.push({ flatness, spatial, temporal: sum / (BLOCK * BLOCK) / LUMA_DIFF });
+  });
+  if (blocks.length < 8) return undefined;
+  blocks.sort((a, b) => a.flatness - b.flatness);
+  const flat = blocks.slice(0, Math.max(4, Math.ceil(PERCENTILE * blocks.length)));
+  const temporal = flat.reduce((a, b) => a + b.temporal, 0);
+  const spatial = flat.reduce((a, b) => a + b.spatial, 0);
+  return spatial > 0 ? temporal / spatial : undefined;
 }
 
 /** The clip's level: the median of per-frame estimates (robust to a dark or blurred frame). */

@@ -4,9 +4,13 @@
     /usr/bin/python3 models/train/denoise-video/export_onnx.py \
         --ckpt .cache/train-out/best.pt --out models/clearcut-vdn/clearcut-vdn.onnx
 
-What ships is model.DeployVDN, the trained network rearranged for inference (same function):
+Version 4 (a checkpoint of train_fast.py, fast_model.FastVDN) is exported as trained: its training
+graph already has the shipped inputs and output. Version 3 and earlier (train.py, model.ClearcutVDN)
+ship as model.DeployVDN, the trained network rearranged for inference (same function):
 Inputs:  frames [1,60,H/2,W/2] float32 = pixel_unshuffle(5 RGB frames 0..1, frame-major, 2)
          sigma  [1,1,1,1] float32 (noise RMS in 0..1 units; 0 -> near identity)
+         motion_sigma [1,1,1,1] float32 (the level the still-region test compares frame
+                differences with: sigma times the clip's temporal/spatial noise ratio)
 Output:  residual [1,12,H/2,W/2] = pixel_unshuffle(denoised centre - centre, 2).
 H and W must be multiples of 4 (the runtime pads by mirroring and crops).
 The export is checked against the training-time model on random input, and a seeded
@@ -22,6 +26,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fast_model import FastVDN  # noqa: E402
 from model import ClearcutVDN, DeployVDN  # noqa: E402
 
 LIMIT = 2 * 1024 * 1024
@@ -34,14 +39,24 @@ def main():
     ap.add_argument("--prefilter", action="store_true", help="ship model.static_prefilter in the graph (default: as trained)")
     args = ap.parse_args()
     ck = torch.load(args.ckpt, map_location="cpu")
-    model = ClearcutVDN(**ck["cfg"]).eval()
-    model.load_state_dict(ck["model"])
-    model.prefilter = args.prefilter or ck.get("flags", {}).get("prefilter", False)
-    deploy = DeployVDN(model).eval()
+    if ck.get("variant") == "fast":
+        deploy = FastVDN(**ck["cfg"]).eval()
+        # saved inside train_fast.Plain ("m."); the fixed weights are rebuilt, not loaded
+        deploy.load_state_dict({k[2:]: v for k, v in ck["model"].items() if k != "m.fixed"})
+
+        def model(full, sigma_map):
+            return full[:, 6:9] + F.pixel_shuffle(deploy(F.pixel_unshuffle(full, 2), sigma_map[:, :, :1, :1]), 2)
+    else:
+        model = ClearcutVDN(**ck["cfg"]).eval()
+        model.load_state_dict(ck["model"])
+        model.prefilter = args.prefilter or ck.get("flags", {}).get("prefilter", False)
+        deploy = DeployVDN(model).eval()
 
     g = torch.Generator().manual_seed(7)
-    full = torch.round(torch.rand(1, 15, 16, 24, generator=g) * 1e6) / 1e6
-    sig = 20 / 255
+    # one picture plus a little noise per frame, so the still-region averaging (and motion_sigma) takes part
+    still = torch.rand(1, 3, 16, 24, generator=g).repeat(1, 5, 1, 1) + 0.03 * torch.randn(1, 15, 16, 24, generator=g)
+    full = torch.round(still * 1e6) / 1e6
+    sig = 6 / 255
     frames = F.pixel_unshuffle(full, 2)
     sigma = torch.full((1, 1, 1, 1), sig)
     with torch.no_grad():
@@ -53,12 +68,17 @@ def main():
         sys.exit("the deploy graph does not compute the trained function")
 
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    torch.onnx.export(deploy, (frames, sigma), args.out, opset_version=17,
-                      input_names=["frames", "sigma"], output_names=["residual"],
+    # The reference pair also exercises the motion test's own level (motion_sigma).
+    motion = sigma * 1.3
+    with torch.no_grad():
+        ref = deploy(frames, sigma, motion)
+    torch.onnx.export(deploy, (frames, sigma, motion), args.out, opset_version=17,
+                      input_names=["frames", "sigma", "motion_sigma"], output_names=["residual"],
                       dynamic_axes={"frames": {2: "height2", 3: "width2"}, "residual": {2: "height2", 3: "width2"}})
     with open(os.path.join(os.path.dirname(os.path.abspath(args.out)), "reference.json"), "w") as f:
         json.dump({"frames": {"dims": list(frames.shape), "data": frames.flatten().tolist()},
                    "sigma": {"dims": list(sigma.shape), "data": sigma.flatten().tolist()},
+                   "motion_sigma": {"dims": list(motion.shape), "data": motion.flatten().tolist()},
                    "residual": {"dims": list(ref.shape), "data": ref.flatten().tolist()},
                    "step": ck["step"]}, f)
     size = os.path.getsize(args.out)

@@ -132,7 +132,9 @@ class DeployVDN(nn.Module):
         with torch.no_grad():
             self.first_mean.weight.copy_(w[:, :nf].reshape(c1, m.frames, 12, 1, 1).sum(1))
 
-    def forward(self, frames, sigma):
+    def forward(self, frames, sigma, motion_sigma=None):
+        """motion_sigma: what the still-region test compares frame differences with (the runtime
+        passes the noise level times noise-level.ts motionNoiseRatio); sigma when not given."""
         m = self.m
         if not m.prefilter:
             s = torch.relu(self.first(frames) + self.wsig * sigma)
@@ -145,7 +147,7 @@ class DeployVDN(nn.Module):
         mean = frames.reshape(n, m.frames, 12, h, w).mean(1)
         d = (frames.reshape(n, m.frames, 12, h, w) - centre[:, None]).abs().mean(2).sum(1, keepdim=True) / (m.frames - 1)
         d = F.avg_pool2d(d, 5, 1, 2, count_include_pad=False)
-        wt = ((1.35 - d / (1.1284 * sigma + 1e-4)) / 0.35).clamp(0, 1)
+        wt = ((1.35 - d / (1.1284 * (sigma if motion_sigma is None else motion_sigma) + 1e-4)) / 0.35).clamp(0, 1)
         sig = sigma * torch.sqrt((1 - wt) ** 2 + wt * (2 - wt) / m.frames)
         a = self.first(frames)
         first = a + wt * (self.first_mean(mean) + self.first.bias.view(1, -1, 1, 1) - a)
