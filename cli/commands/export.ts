@@ -112,8 +112,9 @@ export function requestFromFlags(input: string, flags: ExportFlags): ExportReque
     // --tripod, --smooth-motion and --stabilize-border ask for stabilization too (at the default strength).
     stabilize: parseStrength('stabilize', flags.stabilize, 0.5) ?? st.stabilize ?? (flags.tripod || flags.smoothMotion || flags.stabilizeBorder !== undefined ? 0.5 : undefined),
     stabilizeBorder: parseStabilizeBorder(flags.stabilizeBorder),
-    stabilizeTripod: flags.tripod || undefined,
-    stabilizeSmoothMotion: flags.smoothMotion || undefined,
+    // A flag wins over the preset's camera mode.
+    stabilizeTripod: flags.tripod || (!flags.smoothMotion && st.stabilizeCamera === 'tripod') || undefined,
+    stabilizeSmoothMotion: flags.smoothMotion || (!flags.tripod && st.stabilizeCamera === 'smooth-motion') || undefined,
     denoiseVideo: parseStrength('denoise-video', flags.denoiseVideo, 0.5) ?? st.denoiseVideo,
     denoiseVideoSigma: parseNoiseSigma(flags.denoiseVideoSigma),
     denoiseAudio: parseStrength('denoise-audio', flags.denoiseAudio, 0.8) ?? st.denoiseAudio,

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UsageError } from '../common/errors.js';
 import { VIDEO_CODECS } from '../media/formats.js';
-import { CAPTION_TARGETS } from '../stages/index.js';
+import { CAPTION_TARGETS, STABILIZE_CAMERAS } from '../stages/index.js';
 
 const strength = z.number().min(0).max(1);
 
@@ -17,6 +17,8 @@ export const PresetSchema = z
     stages: z
       .object({
         stabilize: strength.optional(),
+        /** 'smooth-motion' keeps slow sway and drift, 'tripod' locks the camera (CLI --smooth-motion, --tripod). */
+        stabilizeCamera: z.enum(STABILIZE_CAMERAS as [string, ...string[]]).optional(),
         denoiseVideo: strength.optional(),
         denoiseAudio: strength.optional(),
         captions: z.array(z.enum(CAPTION_TARGETS as [string, ...string[]])).optional(),

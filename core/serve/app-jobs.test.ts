@@ -11,6 +11,7 @@ import { SqliteJobStore } from '../jobs/sqlite-store.js';
 import type { ExportRequest, ExportSummary } from '../pipeline/export-request.js';
 import type { runExport } from '../pipeline/run-export.js';
 import { AppJobs, APP_LANE, presetForExport } from './app-jobs.js';
+import { ExportJobSchema, parseInput } from './schemas.js';
 import type { JobEventData } from './types.js';
 
 const dirs: string[] = [];
@@ -166,6 +167,20 @@ describe('the app on the persistent job queue', () => {
     const bad = await failing.submitExport(input, path.join(dir, 'bad.mp4'), { input, output: path.join(dir, 'bad.mp4') });
     await until(() => failSeen.some((e) => e.type === 'failed'));
     expect(failSeen.at(-1)).toEqual({ type: 'failed', jobId: bad, code: 'CORRUPT_MEDIA', message: 'clip.mp4 is cut off', file: input });
+  });
+
+  it('passes the camera mode of stabilization through to the export, and refuses an unknown one', async () => {
+    const { dir, db, input } = setup();
+    const calls: ExportRequest[] = [];
+    const app = start({ db, exportFn: fakeExport(calls) });
+    const seen = events(app);
+    const output = path.join(dir, 'steady.mp4');
+    const id = await app.submitExport(input, output, { input, output, stabilize: 0.6, stabilizeCamera: 'smooth-motion' });
+    await until(() => seen.some((e) => e.type === 'done' && e.jobId === id));
+    expect(calls[0]).toMatchObject({ stabilize: 0.6, stabilizeSmoothMotion: true });
+    expect(calls[0].stabilizeTripod).toBeUndefined();
+    expect(parseInput(ExportJobSchema, { input, output, stabilize: 0.5, stabilizeCamera: 'tripod' }).stabilizeCamera).toBe('tripod');
+    expect(() => parseInput(ExportJobSchema, { input, output, stabilize: 0.5, stabilizeCamera: 'wobble' })).toThrow(/stabilizeCamera/);
   });
 
   it('keeps an export across a restart of the engine, and a watch folder queue leaves it alone', async () => {

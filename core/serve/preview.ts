@@ -37,6 +37,8 @@ export class PreviewRenderer {
       input: before,
       output: after,
       stabilize: job.stabilize,
+      stabilizeTripod: job.stabilizeCamera === 'tripod' || undefined,
+      stabilizeSmoothMotion: job.stabilizeCamera === 'smooth-motion' || undefined,
       denoiseVideo: job.denoiseVideo,
       denoiseAudio: job.denoiseAudio,
       denoiseAudioResidual: removedNoise,

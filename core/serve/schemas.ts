@@ -22,6 +22,7 @@ export const CuesArg = z.array(CueSchema).max(20_000);
 
 const stageFields = {
   stabilize: strength.optional(),
+  stabilizeCamera: z.enum(['smooth-motion', 'tripod']).optional(),
   denoiseVideo: strength.optional(),
   denoiseAudio: strength.optional(),
   loudnorm: z.boolean().optional(),

@@ -33,6 +33,8 @@ export interface CueData {
 
 export interface StageChoice {
   stabilize?: number;
+  /** Stabilization keeps slow sway ('smooth-motion') or locks the camera ('tripod'); default: follow pans. */
+  stabilizeCamera?: 'smooth-motion' | 'tripod';
   denoiseVideo?: number;
   denoiseAudio?: number;
   loudnorm?: boolean;

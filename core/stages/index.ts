@@ -13,6 +13,9 @@ import type { BorderMode } from './stabilize/path.js';
 import { createStabilizeStage } from './stabilize/stabilize-stage.js';
 
 export type CaptionTarget = 'srt' | 'vtt' | 'burn' | 'track';
+/** How stabilization treats deliberate camera motion, besides the default (follow pans, remove shake). */
+export type StabilizeCamera = 'smooth-motion' | 'tripod';
+export const STABILIZE_CAMERAS: StabilizeCamera[] = ['smooth-motion', 'tripod'];
 export const CAPTION_TARGETS: CaptionTarget[] = ['srt', 'vtt', 'burn', 'track'];
 
 /** What the user asked for. Strengths are 0..1. */

@@ -20,6 +20,8 @@ export interface ClipInfo {
 /** The enhancement stages a request asks for; a stage left out does not run. */
 export interface StageSettings {
   stabilize?: number;
+  /** Stabilization keeps slow sway ('smooth-motion') or locks the camera ('tripod'); default: follow pans. */
+  stabilizeCamera?: 'smooth-motion' | 'tripod';
   denoiseVideo?: number;
   denoiseAudio?: number;
   loudnorm?: boolean;

@@ -3,6 +3,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../../electron/common/api';
 import { setEngine } from '../api/engine';
 import { checkCue, parseTime } from '../features/captions/caption-checks';
+import { stageRequest } from '../features/enhance/enhance-slice';
+import { NO_STAGES } from '../features/enhance/presets';
 import { outputPathFor } from '../features/settings/output-naming';
 import { fakeEngine } from '../testing/fake-engine';
 import { resetApp, useApp } from './store';
@@ -21,6 +23,16 @@ describe('app store', () => {
     expect(s.denoiseAudio.on).toBe(true);
     useApp.getState().toggleStage('stabilize');
     expect(useApp.getState().stages.stabilize.on).toBe(false);
+  });
+
+  it('sends the camera mode of stabilization only with stabilization on', () => {
+    useApp.getState().setCamera('tripod');
+    const stages = useApp.getState().stages;
+    expect(stages.stabilize.camera).toBe('tripod');
+    expect(useApp.getState().preset).toBe('Custom');
+    expect(stageRequest(stages)).toEqual({});
+    expect(stageRequest({ ...NO_STAGES, stabilize: { on: true, strength: 0.6, camera: 'tripod' } })).toEqual({ stabilize: 0.6, stabilizeCamera: 'tripod' });
+    expect(stageRequest({ ...NO_STAGES, stabilize: { on: true, strength: 0.6 } })).toEqual({ stabilize: 0.6 });
   });
 
   it('undoes and redoes caption edits', async () => {

@@ -2,14 +2,14 @@
 import { useState } from 'react';
 import { useApp } from '../../stores/store';
 import { DeviceSelect } from '../settings/device-select';
-import { BUILTIN_PRESETS, STAGES } from './presets';
+import { BUILTIN_PRESETS, CAMERA_MODES, STAGES, type StabilizeCamera } from './presets';
 
 export function EnhancePanel() {
   const stages = useApp((s) => s.stages);
   const preset = useApp((s) => s.preset);
   const saved = useApp((s) => s.savedPresets);
   const info = useApp((s) => s.engineInfo);
-  const { toggleStage, setStrength, applyPreset, savePreset, isAvailable } = useApp.getState();
+  const { toggleStage, setStrength, setCamera, applyPreset, savePreset, isAvailable } = useApp.getState();
   const [naming, setNaming] = useState(false);
   const [name, setName] = useState('');
   return (
@@ -37,6 +37,17 @@ export function EnhancePanel() {
                 <div className="slider-row">
                   <input type="range" min={0} max={1} step={0.05} value={value.strength} aria-label={`${st.label} strength`} disabled={!value.on} onChange={(e) => setStrength(st.id, Number(e.target.value))} />
                   <span className="value">{Math.round(value.strength * 100)}%</span>
+                </div>
+              )}
+              {st.id === 'stabilize' && available && (
+                <div className="slider-row">
+                  <select aria-label="Camera" value={value.camera ?? 'follow'} disabled={!value.on} onChange={(e) => setCamera(e.target.value === 'follow' ? undefined : (e.target.value as StabilizeCamera))}>
+                    {CAMERA_MODES.map((m) => (
+                      <option key={m.id} value={m.id}>
+                        {m.label}
+                      </option>
+                    ))}
+                  </select>
                 </div>
               )}
             </li>

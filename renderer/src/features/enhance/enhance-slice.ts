@@ -2,7 +2,7 @@
 import type { EngineInfo } from '../../../../electron/common/api';
 import { engine } from '../../api/engine';
 import { errorText, type Slice } from '../../stores/slice';
-import { BUILTIN_PRESETS, NO_STAGES, type StageChoices, type StageId } from './presets';
+import { BUILTIN_PRESETS, NO_STAGES, type StabilizeCamera, type StageChoices, type StageId } from './presets';
 
 const SAVED_KEY = 'clearcut-presets';
 
@@ -18,6 +18,8 @@ export interface EnhanceSlice extends EnhanceState {
   loadEngineInfo(): Promise<void>;
   toggleStage(id: StageId, on?: boolean): void;
   setStrength(id: StageId, strength: number): void;
+  /** How stabilization treats deliberate camera motion (undefined: follow pans). */
+  setCamera(camera: StabilizeCamera | undefined): void;
   applyPreset(name: string): void;
   savePreset(name: string): void;
   isAvailable(id: StageId): boolean;
@@ -57,6 +59,9 @@ export const createEnhanceSlice: Slice<EnhanceSlice> = (set, get) => ({
   setStrength(id, strength) {
     set((s) => ({ preset: 'Custom', stages: { ...s.stages, [id]: { on: get().isAvailable(id), strength: Math.min(1, Math.max(0, strength)) } } }));
   },
+  setCamera(camera) {
+    set((s) => ({ preset: 'Custom', stages: { ...s.stages, stabilize: { ...s.stages.stabilize, camera } } }));
+  },
   applyPreset(name) {
     const p = BUILTIN_PRESETS[name] ?? get().savedPresets[name];
     if (!p) return;
@@ -73,9 +78,9 @@ export const createEnhanceSlice: Slice<EnhanceSlice> = (set, get) => ({
 });
 
 /** The stage fields of an export or preview request for the current choices. */
-export function stageRequest(stages: StageChoices): { stabilize?: number; denoiseVideo?: number; denoiseAudio?: number; loudnorm?: boolean } {
+export function stageRequest(stages: StageChoices): { stabilize?: number; stabilizeCamera?: StabilizeCamera; denoiseVideo?: number; denoiseAudio?: number; loudnorm?: boolean } {
   return {
-    ...(stages.stabilize.on ? { stabilize: stages.stabilize.strength } : {}),
+    ...(stages.stabilize.on ? { stabilize: stages.stabilize.strength, ...(stages.stabilize.camera ? { stabilizeCamera: stages.stabilize.camera } : {}) } : {}),
     ...(stages.denoiseVideo.on ? { denoiseVideo: stages.denoiseVideo.strength } : {}),
     ...(stages.denoiseAudio.on ? { denoiseAudio: stages.denoiseAudio.strength } : {}),
     ...(stages.loudnorm.on ? { loudnorm: true } : {}),

@@ -4,7 +4,18 @@ export type StageId = 'stabilize' | 'denoiseVideo' | 'denoiseAudio' | 'loudnorm'
 export interface StageToggle {
   on: boolean;
   strength: number;
+  /** Stabilize only: keep slow sway ('smooth-motion') or lock the camera ('tripod'); absent: follow pans. */
+  camera?: StabilizeCamera;
 }
+
+export type StabilizeCamera = 'smooth-motion' | 'tripod';
+
+/** The stabilizer's camera modes as the panel offers them. */
+export const CAMERA_MODES: Array<{ id: StabilizeCamera | 'follow'; label: string }> = [
+  { id: 'follow', label: 'Follow pans' },
+  { id: 'smooth-motion', label: 'Keep slow sway' },
+  { id: 'tripod', label: 'Lock (tripod)' },
+];
 
 export type StageChoices = Record<StageId, StageToggle>;
 
