@@ -319,6 +319,22 @@ describe('the stage', () => {
     await denoiser.release();
   });
 
+  it('tiles the in-place window too: a tiled stage gives the whole-frame stage output within one code', async () => {
+    const [w, h] = [150, 102];
+    const run = async (maxTilePixels?: number): Promise<Buffer[]> => {
+      const out: Buffer[] = [];
+      const stage = createDenoiseVideoStage({ strength: 0.5, sigma: 20 / 255, maxTilePixels });
+      for await (const f of stage.transform(clip(6, w, h, 20).stream, context()).frames) out.push(Buffer.from(f.data));
+      return out;
+    };
+    const whole = await run();
+    const tiled = await run(96 * 96);
+    expect(planTiles(w, h, 96 * 96).length).toBeGreaterThan(1);
+    let worst = 0;
+    whole.forEach((b, k) => b.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - tiled[k][i])))));
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
   it('keeps every window inside its shot: a clip with a cut comes out as its two shots would alone', async () => {
     const [w, h] = [96, 64];
     const other = (k: number): Float32Array => picture(w, h, 40 + k).map((v, i) => 1 - v + (i % 7) * 0.01);
