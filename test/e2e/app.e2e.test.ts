@@ -81,6 +81,10 @@ describe.skipIf(!hasChromium)(`the app in Chromium through clearcut serve${hasCh
       const box = page.locator(`input[data-stage="${id}"]`);
       if (await box.isEnabled()) await box.check();
     }
+    // Stabilization's camera mode goes with the preview and export requests (the preview below runs it).
+    const camera = page.getByLabel('Camera');
+    await camera.selectOption('smooth-motion');
+    expect(await camera.inputValue()).toBe('smooth-motion');
     await shot('02-library');
 
     // Preview: before/after of 3 s at the playhead.
