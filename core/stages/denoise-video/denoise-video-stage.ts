@@ -73,7 +73,7 @@ export interface DenoiseVideoStage extends VideoStage {
 
 export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideoStage {
   let noise: { measured?: number; used: number } | undefined;
-  let ratio: number | undefined;
+  let widening: number | undefined;
   const scale = strengthScale(opts.strength);
 
   /**
@@ -114,9 +114,9 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
         if (measured !== undefined || !noise || last) noise = { measured, used: levelFor(measured, ctx, last) };
       };
       const sigma = (): number => noise?.used ?? FALLBACK_SIGMA * scale;
-      /** The motion test's ratio (noise-level.ts motionNoiseRatio), from the opening frame pairs; settled by the first frame out. */
+      /** The still-region test's widening, from the opening frame pairs' motionNoiseRatio; settled by the first frame out. */
       const ratios: Array<number | undefined> = [];
-      const motion = (): number => (ratio ??= motionWidening(clipNoise(ratios) ?? 1));
+      const motion = (): number => (widening ??= motionWidening(clipNoise(ratios) ?? 1));
       const denoiser: VideoDenoiser = await createVideoDenoiser({ device: ctx.device, modelFile: opts.modelFile, maxTilePixels: opts.maxTilePixels });
       if (denoiser.warning) ctx.warn(denoiser.warning);
       const delta = new Float32Array(n);
@@ -158,7 +158,7 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
           const rgb = fast ? yuv420ToUnshuffled(frame.data, layout, target, slot) : frameToRgb(frame.data, layout, target, slot);
           slots.commit(total);
           measure(rgb, total);
-          if (ratio === undefined && ring.length > 0) ratios.push(motionNoiseRatio(ring[ring.length - 1].rgb, rgb, target.width / 2, target.height / 2, target.plane));
+          if (widening === undefined && ring.length > 0) ratios.push(motionNoiseRatio(ring[ring.length - 1].rgb, rgb, target.width / 2, target.height / 2, target.plane));
           shots.add(rgb);
           ring.push({ frame, rgb });
           total++;
@@ -184,7 +184,7 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
       return noise;
     },
     get motionWidening() {
-      return ratio;
+      return widening;
     },
   };
 }
