@@ -8,7 +8,7 @@ import type { BorderMode } from '../../core/stages/stabilize/path.js';
 import { DEVICES, type Device } from '../../core/models/session.js';
 import { loadPreset, type Preset } from '../../core/presets/presets.js';
 import type { CaptionStyle } from '../../core/stages/captions/caption-stage.js';
-import { CAPTION_TARGETS, type CaptionTarget } from '../../core/stages/index.js';
+import { cameraSwitches, CAPTION_TARGETS, type CaptionTarget } from '../../core/stages/index.js';
 import { DENOISE_MODELS, type DenoiseModel } from '../../core/stages/denoise-audio/denoise-audio-stage.js';
 import type { Reporter } from '../progress-view.js';
 
@@ -112,9 +112,8 @@ export function requestFromFlags(input: string, flags: ExportFlags): ExportReque
     // --tripod, --smooth-motion and --stabilize-border ask for stabilization too (at the default strength).
     stabilize: parseStrength('stabilize', flags.stabilize, 0.5) ?? st.stabilize ?? (flags.tripod || flags.smoothMotion || flags.stabilizeBorder !== undefined ? 0.5 : undefined),
     stabilizeBorder: parseStabilizeBorder(flags.stabilizeBorder),
-    // A flag wins over the preset's camera mode.
-    stabilizeTripod: flags.tripod || (!flags.smoothMotion && st.stabilizeCamera === 'tripod') || undefined,
-    stabilizeSmoothMotion: flags.smoothMotion || (!flags.tripod && st.stabilizeCamera === 'smooth-motion') || undefined,
+    // A flag wins over the preset's camera mode (both flags together were refused above).
+    ...cameraSwitches(flags.tripod ? 'tripod' : flags.smoothMotion ? 'smooth-motion' : st.stabilizeCamera),
     denoiseVideo: parseStrength('denoise-video', flags.denoiseVideo, 0.5) ?? st.denoiseVideo,
     denoiseVideoSigma: parseNoiseSigma(flags.denoiseVideoSigma),
     denoiseAudio: parseStrength('denoise-audio', flags.denoiseAudio, 0.8) ?? st.denoiseAudio,

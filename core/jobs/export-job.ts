@@ -14,7 +14,7 @@ import type { Device } from '../models/session.js';
 import type { ExportRequest } from '../pipeline/export-request.js';
 import { runExport } from '../pipeline/run-export.js';
 import type { Preset } from '../presets/presets.js';
-import type { CaptionTarget } from '../stages/index.js';
+import { cameraSwitches, type CaptionTarget } from '../stages/index.js';
 import type { JobRecord } from './job.js';
 import type { JobOutcome, JobReportWriter, JobRunner } from './job-queue.js';
 
@@ -25,8 +25,7 @@ export function requestFromPreset(preset: Preset, input: string, output: string,
     input,
     output,
     stabilize: st.stabilize,
-    stabilizeTripod: st.stabilizeCamera === 'tripod' || undefined,
-    stabilizeSmoothMotion: st.stabilizeCamera === 'smooth-motion' || undefined,
+    ...cameraSwitches(st.stabilizeCamera),
     denoiseVideo: st.denoiseVideo,
     denoiseAudio: st.denoiseAudio,
     captions: st.captions as CaptionTarget[] | undefined,

@@ -6,6 +6,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaInfo } from '../media/media-info.js';
 import { runExport } from '../pipeline/run-export.js';
+import { cameraSwitches } from '../stages/index.js';
 import { cutExcerpt } from './media-tools.js';
 import type { PreviewFiles, PreviewJob } from './types.js';
 
@@ -37,8 +38,7 @@ export class PreviewRenderer {
       input: before,
       output: after,
       stabilize: job.stabilize,
-      stabilizeTripod: job.stabilizeCamera === 'tripod' || undefined,
-      stabilizeSmoothMotion: job.stabilizeCamera === 'smooth-motion' || undefined,
+      ...cameraSwitches(job.stabilizeCamera),
       denoiseVideo: job.denoiseVideo,
       denoiseAudio: job.denoiseAudio,
       denoiseAudioResidual: removedNoise,

@@ -16,6 +16,11 @@ export type CaptionTarget = 'srt' | 'vtt' | 'burn' | 'track';
 /** How stabilization treats deliberate camera motion, besides the default (follow pans, remove shake). */
 export type StabilizeCamera = 'smooth-motion' | 'tripod';
 export const STABILIZE_CAMERAS: StabilizeCamera[] = ['smooth-motion', 'tripod'];
+
+/** The request's stabilization switches for a camera mode (undefined: follow pans). */
+export function cameraSwitches(camera: string | undefined): Pick<StageRequest, 'stabilizeTripod' | 'stabilizeSmoothMotion'> {
+  return { stabilizeTripod: camera === 'tripod' || undefined, stabilizeSmoothMotion: camera === 'smooth-motion' || undefined };
+}
 export const CAPTION_TARGETS: CaptionTarget[] = ['srt', 'vtt', 'burn', 'track'];
 
 /** What the user asked for. Strengths are 0..1. */
