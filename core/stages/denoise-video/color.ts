@@ -83,7 +83,7 @@ export function frameLayout(format: RawFormat, width: number, height: number, co
 }
 
 /** A view of one plane as numbers, whatever its sample size. */
-function plane(data: Buffer, l: FrameLayout, i: number): Uint8Array | Uint16Array {
+export function plane(data: Buffer, l: FrameLayout, i: number): Uint8Array | Uint16Array {
   const start = data.byteOffset + l.offsets[i];
   const n = l.strides[i] * (i === 0 || l.kind !== 'yuv' ? l.height : Math.ceil(l.height / 2 ** l.sy));
   const len = l.kind === 'rgb24' ? l.width * l.height * 3 : n;

@@ -5,7 +5,10 @@
  * block: one chroma lookup per four pixels and no per-pixel index tables. Both compute exactly what
  * the general paths in color.ts compute (tests compare them).
  */
-import { yuvTables, type FrameLayout, type RgbTarget } from './color.js';
+import { plane, yuvTables, type FrameLayout, type RgbTarget } from './color.js';
+
+/** The Y, U and V planes of an isYuv420 frame. */
+const planes8 = (data: Buffer, l: FrameLayout): Uint8Array[] => [0, 1, 2].map((i) => plane(data, l, i) as Uint8Array);
 
 /** Frames these paths handle: 8-bit YUV, chroma halved both ways, even width and height. */
 export function isYuv420(l: FrameLayout): boolean {
@@ -21,10 +24,8 @@ export function yuv420ToUnshuffled(data: Buffer, l: FrameLayout, target: RgbTarg
   const sub = hw * (target.height / 2);
   const pl = target.plane;
   const lut = yuvTables(l);
-  const yp = new Uint8Array(data.buffer, data.byteOffset + l.offsets[0], w * h);
+  const [yp, u, v] = planes8(data, l);
   const cs = l.strides[1];
-  const u = new Uint8Array(data.buffer, data.byteOffset + l.offsets[1], cs * (h / 2));
-  const v = new Uint8Array(data.buffer, data.byteOffset + l.offsets[2], cs * (h / 2));
   for (let j = 0; j < h / 2; j++) {
     const row0 = 2 * j * w;
     const row1 = row0 + w;
@@ -76,10 +77,8 @@ export function addResidualYuv420(data: Buffer, l: FrameLayout, residual: Float3
   const [wr, wg, wb] = [kr * l.yScale, kg * l.yScale, kb * l.yScale];
   const su = l.cScale / (2 * (1 - kb));
   const sv = l.cScale / (2 * (1 - kr));
-  const yp = new Uint8Array(data.buffer, data.byteOffset + l.offsets[0], w * h);
+  const [yp, u, v] = planes8(data, l);
   const cs = l.strides[1];
-  const u = new Uint8Array(data.buffer, data.byteOffset + l.offsets[1], cs * (h / 2));
-  const v = new Uint8Array(data.buffer, data.byteOffset + l.offsets[2], cs * (h / 2));
   const g0 = 4 * sub;
   const b0 = 8 * sub;
   for (let j = 0; j < h / 2; j++) {

@@ -49,7 +49,7 @@ export interface StabilityMetrics {
 
 type Mat3 = number[];
 
-export class HomographyFinder {
+class HomographyFinder {
   private readonly orb: OpenCv;
   private readonly matcher: OpenCv;
   constructor(private readonly cv: OpenCv) {

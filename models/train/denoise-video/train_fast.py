@@ -27,6 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dataset  # noqa: E402
 from fast_model import FastVDN, macs_per_pixel  # noqa: E402
 from model import ClearcutVDN  # noqa: E402
+from train import charbonnier  # noqa: E402
 
 
 class Batches(torch.utils.data.IterableDataset):
@@ -107,10 +108,6 @@ def validate(fn, val, device, chunk=1):
         outs = [fn(x[i:i + chunk].to(device), s[i:i + chunk].to(device)).cpu() for i in range(0, len(x), chunk)]
         res[name] = {"noisy": round(dataset.psnr(x[:, 6:9], y), 2), "out": round(dataset.psnr(torch.cat(outs), y), 2)}
     return res
-
-
-def charbonnier(a, b, eps=1e-3):
-    return torch.sqrt((a - b) ** 2 + eps * eps).mean()
 
 
 VARIANTS = {
