@@ -11,7 +11,8 @@
 import { ClearcutError, throwIfAborted } from '../../common/errors.js';
 import type { FrameStream, VideoFrame } from '../../media/video-frame.js';
 import type { StageContext, VideoStage } from '../../pipeline/stage.js';
-import { addRgbDelta, frameLayout, frameToRgb, mirror, unshuffledTarget } from './color.js';
+import { smoothChroma } from './chroma.js';
+import { addRgbDelta, frameLayout, frameToRgb, mirror, planarTarget, unshuffledTarget } from './color.js';
 import { createVideoDenoiser, WINDOW, type VideoDenoiser } from './denoiser.js';
 import { FrameSlots } from './frame-slots.js';
 import { clipNoise, estimateNoise, motionNoiseRatio } from './noise-level.js';
@@ -30,6 +31,8 @@ export interface DenoiseVideoOptions {
   /** A model file instead of the registry's. */
   modelFile?: string;
   maxTilePixels?: number;
+  /** Guided-filter the chroma of full-resolution (RGB, 4:4:4) frames after the network (chroma.ts); default on. */
+  chromaFilter?: boolean;
 }
 
 /** The trained range of the network's noise input. */
@@ -100,6 +103,7 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
     const n = 3 * info.width * info.height;
     const target = unshuffledTarget(info.width, info.height);
     const fast = isYuv420(layout);
+    const fullChroma = opts.chromaFilter !== false && (layout.kind === 'gbr' || layout.kind === 'rgb24' || (layout.kind === 'yuv' && layout.sx === 0 && layout.sy === 0));
 
     async function* frames(): AsyncGenerator<VideoFrame> {
       const estimates: Array<number | undefined> = [];
@@ -120,6 +124,8 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
       const denoiser: VideoDenoiser = await createVideoDenoiser({ device: ctx.device, modelFile: opts.modelFile, maxTilePixels: opts.maxTilePixels });
       if (denoiser.warning) ctx.warn(denoiser.warning);
       const delta = new Float32Array(n);
+      const source = fullChroma ? new Float32Array(n) : undefined;
+      const planar = planarTarget(info.width, info.height);
       const slots = new FrameSlots(3 * target.plane);
       // ring[k] holds frame (first + k): its network input (a view of its slot), and the frame itself until it is emitted.
       const ring: Array<{ frame: VideoFrame; rgb: Float32Array }> = [];
@@ -142,7 +148,10 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
           if (direct) addResidualYuv420(frame.data, layout, residual, tile.tw / 2, (tile.tw / 2) * (tile.th / 2));
           else copyTileDelta(residual, tile, info.width, info.height, delta);
         });
-        if (!direct) addRgbDelta(frame.data, layout, delta);
+        if (!direct) {
+          if (source) smoothChroma(frameToRgb(frame.data, layout, planar, source), delta, info.width, info.height, layout.k);
+          addRgbDelta(frame.data, layout, delta);
+        }
         // Frames older than t-1 are no longer anyone's neighbour.
         while (first < t - 1) {
           ring.shift();

@@ -14,6 +14,7 @@ import type { MediaInfo } from '../../media/media-info.js';
 import { PROJECT_ROOT } from '../../models/manifest.js';
 import { modelPath } from '../../models/registry.js';
 import type { StageContext } from '../../pipeline/stage.js';
+import { smoothChroma } from './chroma.js';
 import { addRgbDelta, frameLayout, frameToRgb, mirror, planarTarget, unshuffledTarget } from './color.js';
 import { createDenoiseVideoStage, MAX_MOTION_RATIO, motionWidening, strengthScale } from './denoise-video-stage.js';
 import { createVideoDenoiser, MODEL_NAME } from './denoiser.js';
@@ -317,6 +318,37 @@ describe('the stage', () => {
       expect(got[k].equals(want), `frame ${k}`).toBe(true);
     }
     await denoiser.release();
+  });
+
+  it('cleans chroma after the network where it is stored at full resolution (gbrp, 4:4:4), not in 4:2:0', async () => {
+    const [w, h, count] = [64, 40, 5];
+    const run = async (format: RawFormat, chromaFilter: boolean): Promise<{ out: Buffer[]; clean: Float32Array[]; inputs: Buffer[] }> => {
+      const { stream, clean, inputs } = clip(count, w, h, 20, format);
+      const out: Buffer[] = [];
+      const stage = createDenoiseVideoStage({ strength: 0.5, sigma: 20 / 255, chromaFilter });
+      for await (const f of stage.transform(stream, context()).frames) out.push(Buffer.from(f.data));
+      return { out, clean, inputs };
+    };
+    // gbrp: frame k is exactly the network's change, then smoothChroma, added to the input.
+    const on = await run(RAW_FORMATS.gbrp, true);
+    const off = await run(RAW_FORMATS.gbrp, false);
+    const l = frameLayout(RAW_FORMATS.gbrp, w, h, { space: 'bt709', range: 'tv' });
+    for (let k = 0; k < count; k++) {
+      const src = frameToRgb(on.inputs[k], l);
+      const delta = frameToRgb(off.out[k], l).map((v, i) => v - src[i]);
+      smoothChroma(src, delta, w, h, l.k);
+      const want = Buffer.from(on.inputs[k]);
+      addRgbDelta(want, l, delta);
+      // off.out went through one rounding already: within one code of the direct path.
+      let worst = 0;
+      want.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - on.out[k][i]))));
+      expect(worst, `frame ${k}`).toBeLessThanOrEqual(1);
+      expect(psnr(frameToRgb(on.out[k], l), on.clean[k])).toBeGreaterThan(psnr(frameToRgb(off.out[k], l), on.clean[k]));
+    }
+    // 4:2:0: the option changes nothing.
+    const a = await run(RAW_FORMATS.yuv420p, true);
+    const b = await run(RAW_FORMATS.yuv420p, false);
+    expect(a.out.every((f, k) => f.equals(b.out[k]))).toBe(true);
   });
 
   it('tiles the in-place window too: a tiled stage gives the whole-frame stage output within one code', async () => {
