@@ -5,7 +5,8 @@
  * neighbours are mirrored from the same shot (t+1, t+2 missing → t-1, t-2), so the network keeps
  * independent noise to average; only a shot shorter than two frames repeats one. The clip's noise
  * level is measured on the first frames, so the whole clip is treated alike, and the strength
- * scales that level. Strength 0 passes frames through untouched.
+ * scales that level. Frames that store chroma at full resolution (RGB, 4:4:4) then have their chroma
+ * guided-filtered by the denoised luma (chroma.ts). Strength 0 passes frames through untouched.
  * Frame count, timestamps, size and pixel format are unchanged.
  */
 import { ClearcutError, throwIfAborted } from '../../common/errors.js';
