@@ -96,6 +96,20 @@ describe('chroma clean-up', () => {
     }
   });
 
+  it.each([[1, 1], [1, 7], [7, 1], [2, 2], [3, 70]])('handles a %i × %i picture like the reference', (w, h) => {
+    const n = w * h;
+    const { src, delta } = scene(w, h, 11);
+    const [Y, cb, cr] = ycc(src.map((v, i) => v + delta[i]), n);
+    const want = [guided(Y, cb, w, h), guided(Y, cr, w, h)];
+    const d = Float32Array.from(delta);
+    smoothChroma(src, d, w, h, K);
+    const [, cb2, cr2] = ycc(src.map((v, i) => v + d[i]), n);
+    for (let j = 0; j < n; j++) {
+      expect(Math.abs(cb2[j] - want[0][j])).toBeLessThan(1e-4);
+      expect(Math.abs(cr2[j] - want[1][j])).toBeLessThan(1e-4);
+    }
+  });
+
   it('removes colour speckle from a flat colour and keeps a colour edge that is also a brightness edge', () => {
     const [w, h] = [40, 30];
     const n = w * h;
