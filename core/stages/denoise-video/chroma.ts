@@ -9,21 +9,22 @@
  * where it has them, so colour edges that coincide with brightness edges stay sharp. Luma is left
  * exactly as the network made it.
  *
- * On the bench clips (one-off, Python replica on the bench's outputs of model version 4), the
- * filter raised PSNR by 0.4 to 1.1 dB at every noise level on three clips. With 3 × 3 windows it
- * beat 5 × 5 on the street scene (fine coloured clothing) at σ 10 by 0.6 dB. On 4:2:0 chroma (each
- * sample already a 2 × 2 average) the same filter hurt the street scene at σ 10, so 4:2:0 and 4:2:2
- * frames are left alone.
+ * In the bench run of 2026-11-27 08:37 UTC it raised PSNR by 0.29 to 1.15 dB in all 16 clip and
+ * noise cells (BENCHMARKS.md). With 3 × 3 windows it beat 5 × 5 on the street scene (fine coloured
+ * clothing) at σ 10 by 0.6 dB (one-off). On 4:2:0 chroma (each sample already a 2 × 2 average) the
+ * same filter hurt the street scene at σ 10 (one-off), so 4:2:0 and 4:2:2 frames are left alone.
  */
-import type { Coefficients } from './color.js';
+import type { Coefficients, FrameLayout } from './color.js';
 
-/** Window radius (3 × 3) and regularisation (in 0..1 units: 4 code values² at 8 bits). */
-export const CHROMA_RADIUS = 1;
+/** Regularisation of the 3 × 3 windows' linear models (in 0..1 units: 4 code values² at 8 bits). */
 export const CHROMA_EPS = 4 / (255 * 255);
 /** Rows per strip: the filter's memory stays a few rows of the frame wide, whatever its height. */
 const STRIP_ROWS = 64;
-/** Rows a strip reads beyond its own on each side: two box filters of radius 1 in a row. */
-const APRON = 2 * CHROMA_RADIUS;
+/** Rows a strip reads beyond its own on each side: two 3 × 3 window means in a row. */
+const APRON = 2;
+
+/** Frames whose chroma is stored at full resolution: the ones smoothChroma is for. */
+export const hasFullResolutionChroma = (l: FrameLayout): boolean => l.kind === 'gbr' || l.kind === 'rgb24' || (l.kind === 'yuv' && l.sx === 0 && l.sy === 0);
 
 /**
  * Change `delta` (planar RGB, 0..1 units, width × height, added to `src` the same way) so that

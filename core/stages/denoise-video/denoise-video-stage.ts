@@ -12,7 +12,7 @@
 import { ClearcutError, throwIfAborted } from '../../common/errors.js';
 import type { FrameStream, VideoFrame } from '../../media/video-frame.js';
 import type { StageContext, VideoStage } from '../../pipeline/stage.js';
-import { smoothChroma } from './chroma.js';
+import { hasFullResolutionChroma, smoothChroma } from './chroma.js';
 import { addRgbDelta, frameLayout, frameToRgb, mirror, planarTarget, unshuffledTarget } from './color.js';
 import { createVideoDenoiser, WINDOW, type VideoDenoiser } from './denoiser.js';
 import { FrameSlots } from './frame-slots.js';
@@ -104,7 +104,7 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
     const n = 3 * info.width * info.height;
     const target = unshuffledTarget(info.width, info.height);
     const fast = isYuv420(layout);
-    const fullChroma = opts.chromaFilter !== false && (layout.kind === 'gbr' || layout.kind === 'rgb24' || (layout.kind === 'yuv' && layout.sx === 0 && layout.sy === 0));
+    const fullChroma = opts.chromaFilter !== false && hasFullResolutionChroma(layout);
 
     async function* frames(): AsyncGenerator<VideoFrame> {
       const estimates: Array<number | undefined> = [];
@@ -125,8 +125,8 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
       const denoiser: VideoDenoiser = await createVideoDenoiser({ device: ctx.device, modelFile: opts.modelFile, maxTilePixels: opts.maxTilePixels });
       if (denoiser.warning) ctx.warn(denoiser.warning);
       const delta = new Float32Array(n);
-      const source = fullChroma ? new Float32Array(n) : undefined;
-      const planar = planarTarget(info.width, info.height);
+      // The filter needs the frame as plain planar RGB (the slots hold the network's layout).
+      const chroma = fullChroma ? { source: new Float32Array(n), planar: planarTarget(info.width, info.height) } : undefined;
       const slots = new FrameSlots(3 * target.plane);
       // ring[k] holds frame (first + k): its network input (a view of its slot), and the frame itself until it is emitted.
       const ring: Array<{ frame: VideoFrame; rgb: Float32Array }> = [];
@@ -150,7 +150,7 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
           else copyTileDelta(residual, tile, info.width, info.height, delta);
         });
         if (!direct) {
-          if (source) smoothChroma(frameToRgb(frame.data, layout, planar, source), delta, info.width, info.height, layout.k);
+          if (chroma) smoothChroma(frameToRgb(frame.data, layout, chroma.planar, chroma.source), delta, info.width, info.height, layout.k);
           addRgbDelta(frame.data, layout, delta);
         }
         // Frames older than t-1 are no longer anyone's neighbour.
