@@ -33,6 +33,10 @@ describe('export flags', () => {
     expect(r).toMatchObject({ stabilize: 0.5, stabilizeSmoothMotion: true });
     expect(buildStages(r).some((s) => s.id === 'stabilize')).toBe(true);
     expect(() => requestFromFlags('in.mp4', { output: 'out.mp4', smoothMotion: true, tripod: true })).toThrow(/choose one/);
+    // --no-smooth-motion holds still even where the clip sways; neither flag: the stage decides.
+    expect(requestFromFlags('in.mp4', { output: 'out.mp4', smoothMotion: false })).toMatchObject({ stabilize: 0.5, stabilizeSmoothMotion: false });
+    expect(() => requestFromFlags('in.mp4', { output: 'out.mp4', smoothMotion: false, tripod: true })).toThrow(/--no-smooth-motion/);
+    expect(requestFromFlags('in.mp4', { output: 'out.mp4', stabilize: true }).stabilizeSmoothMotion).toBeUndefined();
   });
 
   it('parses caption targets', () => {

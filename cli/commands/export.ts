@@ -105,15 +105,15 @@ export function requestFromFlags(input: string, flags: ExportFlags): ExportReque
       loudnorm = { integrated: lufs };
     }
   }
-  if (flags.tripod && flags.smoothMotion) throw new UsageError('--tripod locks the camera and --smooth-motion follows it: choose one.');
+  if (flags.tripod && flags.smoothMotion !== undefined) throw new UsageError(`--tripod locks the camera and --${flags.smoothMotion ? '' : 'no-'}smooth-motion chooses how to follow it: choose one.`);
   return {
     input,
     output: flags.output,
-    // --tripod, --smooth-motion and --stabilize-border ask for stabilization too (at the default strength).
-    stabilize: parseStrength('stabilize', flags.stabilize, 0.5) ?? st.stabilize ?? (flags.tripod || flags.smoothMotion || flags.stabilizeBorder !== undefined ? 0.5 : undefined),
+    // --tripod, --[no-]smooth-motion and --stabilize-border ask for stabilization too (at the default strength).
+    stabilize: parseStrength('stabilize', flags.stabilize, 0.5) ?? st.stabilize ?? (flags.tripod || flags.smoothMotion !== undefined || flags.stabilizeBorder !== undefined ? 0.5 : undefined),
     stabilizeBorder: parseStabilizeBorder(flags.stabilizeBorder),
     // A flag wins over the preset's camera mode (both flags together were refused above).
-    ...cameraSwitches(flags.tripod ? 'tripod' : flags.smoothMotion ? 'smooth-motion' : st.stabilizeCamera),
+    ...cameraSwitches(flags.tripod ? 'tripod' : flags.smoothMotion === undefined ? st.stabilizeCamera : flags.smoothMotion ? 'smooth-motion' : 'steady'),
     denoiseVideo: parseStrength('denoise-video', flags.denoiseVideo, 0.5) ?? st.denoiseVideo,
     denoiseVideoSigma: parseNoiseSigma(flags.denoiseVideoSigma),
     denoiseAudio: parseStrength('denoise-audio', flags.denoiseAudio, 0.8) ?? st.denoiseAudio,
@@ -139,7 +139,8 @@ export function registerExport(program: Command, run: (fn: (reporter: Reporter, 
     .option('--stabilize [strength]', 'smooth camera shake, strength 0..1 (default 0.5)')
     .option('--stabilize-border <mode>', 'stabilized borders: crop (zoom, default), black, or fill (from neighbouring frames)')
     .option('--tripod', 'stabilize by locking the camera in place (a tripod shot)')
-    .option('--smooth-motion', 'stabilize but keep slow, deliberate camera motion (sway, drift); remove only the shake')
+    .option('--smooth-motion', 'stabilize but keep slow, deliberate camera motion (sway, drift); remove only the shake (default where the clip sways)')
+    .option('--no-smooth-motion', 'stabilize holding the frame still between pans, even where the clip sways')
     .option('--denoise-video [strength]', 'remove video noise, strength 0..1 (default 0.5)')
     .option('--denoise-video-sigma <n>', "the clip's noise level in 8-bit units (Gaussian σ, 1..60) instead of measuring it")
     .option('--denoise-audio [strength]', 'clean up speech, strength 0..1 (default 0.8)')

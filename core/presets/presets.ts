@@ -17,7 +17,7 @@ export const PresetSchema = z
     stages: z
       .object({
         stabilize: strength.optional(),
-        /** 'smooth-motion' keeps slow sway and drift, 'tripod' locks the camera (CLI --smooth-motion, --tripod). */
+        /** 'smooth-motion' keeps slow sway and drift, 'steady' holds still between pans, 'tripod' locks the camera (CLI --smooth-motion, --no-smooth-motion, --tripod); absent: chosen from the clip. */
         stabilizeCamera: z.enum(STABILIZE_CAMERAS as [string, ...string[]]).optional(),
         denoiseVideo: strength.optional(),
         denoiseAudio: strength.optional(),

@@ -22,7 +22,7 @@ export const CuesArg = z.array(CueSchema).max(20_000);
 
 const stageFields = {
   stabilize: strength.optional(),
-  stabilizeCamera: z.enum(['smooth-motion', 'tripod']).optional(),
+  stabilizeCamera: z.enum(['smooth-motion', 'steady', 'tripod']).optional(),
   denoiseVideo: strength.optional(),
   denoiseAudio: strength.optional(),
   loudnorm: z.boolean().optional(),

@@ -33,8 +33,11 @@ export interface CueData {
 
 export interface StageChoice {
   stabilize?: number;
-  /** Stabilization keeps slow sway ('smooth-motion') or locks the camera ('tripod'); default: follow pans. */
-  stabilizeCamera?: 'smooth-motion' | 'tripod';
+  /**
+   * Stabilization keeps slow sway ('smooth-motion'), holds the frame still between pans ('steady')
+   * or locks the camera ('tripod'); default: 'smooth-motion' where the clip sways, else 'steady'.
+   */
+  stabilizeCamera?: 'smooth-motion' | 'steady' | 'tripod';
   denoiseVideo?: number;
   denoiseAudio?: number;
   loudnorm?: boolean;

@@ -13,13 +13,17 @@ import type { BorderMode } from './stabilize/path.js';
 import { createStabilizeStage } from './stabilize/stabilize-stage.js';
 
 export type CaptionTarget = 'srt' | 'vtt' | 'burn' | 'track';
-/** How stabilization treats deliberate camera motion, besides the default (follow pans, remove shake). */
-export type StabilizeCamera = 'smooth-motion' | 'tripod';
-export const STABILIZE_CAMERAS: StabilizeCamera[] = ['smooth-motion', 'tripod'];
+/**
+ * How stabilization treats deliberate camera motion: follow slow sway ('smooth-motion'), hold the
+ * frame still between pans ('steady'), or lock it ('tripod'). Default: 'smooth-motion' where the
+ * clip sways, else 'steady' (stabilize/sway.ts).
+ */
+export type StabilizeCamera = 'smooth-motion' | 'steady' | 'tripod';
+export const STABILIZE_CAMERAS: StabilizeCamera[] = ['smooth-motion', 'steady', 'tripod'];
 
-/** The request's stabilization switches for a camera mode (undefined: follow pans). */
+/** The request's stabilization switches for a camera mode (undefined: chosen from the clip). */
 export function cameraSwitches(camera: string | undefined): Pick<StageRequest, 'stabilizeTripod' | 'stabilizeSmoothMotion'> {
-  return { stabilizeTripod: camera === 'tripod' || undefined, stabilizeSmoothMotion: camera === 'smooth-motion' || undefined };
+  return { stabilizeTripod: camera === 'tripod' || undefined, stabilizeSmoothMotion: camera === 'smooth-motion' ? true : camera === 'steady' ? false : undefined };
 }
 export const CAPTION_TARGETS: CaptionTarget[] = ['srt', 'vtt', 'burn', 'track'];
 
@@ -30,7 +34,10 @@ export interface StageRequest {
   stabilizeBorder?: BorderMode;
   /** Stabilization locks the camera (tripod shot) instead of smoothing its path. */
   stabilizeTripod?: boolean;
-  /** Stabilization keeps slow, deliberate camera motion (sway, drift) and removes only the shake. */
+  /**
+   * Stabilization keeps slow, deliberate camera motion (sway, drift) and removes only the shake
+   * (true), or holds the frame still between pans (false); undefined: chosen from the clip's motion.
+   */
   stabilizeSmoothMotion?: boolean;
   denoiseVideo?: number;
   /** Noise level for denoiseVideo in 8-bit units (20 = Gaussian σ 20) instead of measuring it. */

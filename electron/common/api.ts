@@ -20,8 +20,8 @@ export interface ClipInfo {
 /** The enhancement stages a request asks for; a stage left out does not run. */
 export interface StageSettings {
   stabilize?: number;
-  /** Stabilization keeps slow sway ('smooth-motion') or locks the camera ('tripod'); default: follow pans. */
-  stabilizeCamera?: 'smooth-motion' | 'tripod';
+  /** Stabilization keeps slow sway ('smooth-motion'), holds still between pans ('steady') or locks the camera ('tripod'); default: chosen from the clip. */
+  stabilizeCamera?: 'smooth-motion' | 'steady' | 'tripod';
   denoiseVideo?: number;
   denoiseAudio?: number;
   loudnorm?: boolean;

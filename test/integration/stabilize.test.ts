@@ -25,14 +25,14 @@ const shakeY = (n: number): number => Math.floor(9 * Math.sin((2 * Math.PI * n) 
 const X_EXPR = 'trunc(12*sin(2*PI*n/17)+5*sin(2*PI*n/5.3)+100)-100';
 const Y_EXPR = 'trunc(9*sin(2*PI*n/13+1)+4*sin(2*PI*n/4.1)+100)-100';
 
-/** A still 400x300 picture through a 320x240 window at (40 + x(n), 30 + y(n)), 2 s, with a tone. */
-function windowClip(name: string, x: string, y: string, extra = ''): string {
+/** A still 400x300 picture through a 320x240 window at (40 + x(n), 30 + y(n)), 2 s (or `seconds`) at 25 fps, with a tone. */
+function windowClip(name: string, x: string, y: string, extra = '', seconds = 2): string {
   return fixture(name, (f) =>
     ffmpeg([
-      '-f', 'lavfi', '-i', 'testsrc2=s=400x300:r=25,trim=end_frame=1,loop=loop=49:size=1:start=0,setpts=N/25/TB,format=yuv444p,lutyuv=y=60+val*0.7',
+      '-f', 'lavfi', '-i', `testsrc2=s=400x300:r=25,trim=end_frame=1,loop=loop=${25 * seconds - 1}:size=1:start=0,setpts=N/25/TB,format=yuv444p,lutyuv=y=60+val*0.7`,
       '-f', 'lavfi', '-i', 'sine=f=440:r=48000',
       '-filter_complex', `[0:v]crop=w=${W}:h=${H}:x='40+${x}':y='30+${y}':exact=1${extra},format=yuv420p[v]`,
-      '-map', '[v]', '-map', '1:a', '-t', '2', '-c:v', 'libx264', '-crf', '12', '-preset', 'veryfast', '-c:a', 'aac', '-shortest', '-f', 'mp4', f,
+      '-map', '[v]', '-map', '1:a', '-t', String(seconds), '-c:v', 'libx264', '-crf', '12', '-preset', 'veryfast', '-c:a', 'aac', '-shortest', '-f', 'mp4', f,
     ]),
   );
 }
@@ -40,6 +40,8 @@ function windowClip(name: string, x: string, y: string, extra = ''): string {
 const shakyClip = (): string => windowClip('stab-shaky.mp4', X_EXPR, Y_EXPR);
 const stillClip = (): string => windowClip('stab-still.mp4', '0', '0');
 const panClip = (): string => windowClip('stab-pan.mp4', '(n-25)*1.5', '0');
+/** A slow sway (30 and 20 px, 3.2 and 3.8 s periods) with a small shake on it, 4 s. */
+const swayClip = (): string => windowClip('stab-sway.mp4', 'trunc(30*sin(2*PI*n/80)+3*sin(2*PI*n/4.3)+100)-100', 'trunc(20*sin(2*PI*n/95+1)+2*sin(2*PI*n/3.7)+100)-100', '', 4);
 /** The shake, with frames 20-21 black and a different picture (a cut) from frame 35. */
 const badClip = (): string => windowClip('stab-bad.mp4', X_EXPR, Y_EXPR, ",drawbox=c=black:t=fill:enable='between(n,20,21)',hue=h=180:enable='gte(n,35)',vflip=enable='gte(n,35)'");
 
@@ -150,6 +152,27 @@ describe('stabilize', () => {
     // Input content moves 1.5 px left per frame; so must the output, not stop and jump.
     for (const f of motion.slice(3, -3)) expect(Math.abs(f.dx + 1.5)).toBeLessThan(0.35);
     expect(rms(motion.slice(1).map((f) => f.dy))).toBeLessThan(0.2);
+  });
+
+  it('on its own, chooses to follow a slow sway and removes the shake on it (smoothMotion false turns the choice off)', async () => {
+    const dir = workDir('stabilize-sway');
+    const auto = createStabilizeStage({ strength: 0.5, cacheDir: dir });
+    const steady = createStabilizeStage({ strength: 0.5, cacheDir: dir, smoothMotion: false });
+    const out = path.join(dir, 'auto.mp4');
+    await runExport({ input: swayClip(), output: out, extraStages: [auto] });
+    await runExport({ input: swayClip(), output: path.join(dir, 'steady.mp4'), extraStages: [steady] });
+    expect([auto.result!.smoothMotion, steady.result!.smoothMotion]).toEqual([true, false]);
+    /** How far the content travels on x (px), and the RMS change of its frame-to-frame motion. */
+    const travel = (m: Array<{ dx: number }>): { range: number; jerk: number } => {
+      let x = 0;
+      const xs = m.map((f) => (x += f.dx));
+      return { range: Math.max(...xs) - Math.min(...xs), jerk: rms(m.slice(2).map((f, t) => f.dx - m[t + 1].dx)) };
+    };
+    const before = travel(await pixelMotion(swayClip()));
+    const after = travel(await pixelMotion(out));
+    // Measured: the sway travels 61 of 65 px, and the jerk falls from 3.8 to 0.15 px.
+    expect(after.range).toBeGreaterThan(0.8 * before.range);
+    expect(after.jerk).toBeLessThan(0.1 * before.jerk);
   });
 
   it('crop mode never shows an empty border', async () => {

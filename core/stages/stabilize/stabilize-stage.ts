@@ -11,6 +11,7 @@ import { frameByteSize } from '../../media/pixel-formats.js';
 import { analyzeClipMotion, type ClipMotion } from './motion-cache.js';
 import { cameraChain, planCameraPath, safeZoom, type BorderMode, type PathWeights } from './path.js';
 import { compose, invert, isIdentity, type Similarity } from './similarity.js';
+import { sways } from './sway.js';
 import { canWarp, warpFrame } from './warp.js';
 
 export interface StabilizeOptions {
@@ -24,7 +25,10 @@ export interface StabilizeOptions {
   border?: BorderMode;
   /** Lock the camera (tripod shot). */
   tripod?: boolean;
-  /** Keep slow, deliberate camera motion (sway, drift) and remove only the shake. */
+  /**
+   * Keep slow, deliberate camera motion (sway, drift) and remove only the shake (true), or hold the
+   * frame still between pans (false). Default: decided from the clip's motion (sway.ts).
+   */
   smoothMotion?: boolean;
   /** Motion cache folder (default motion-cache.ts motionCacheDir()). */
   cacheDir?: string;
@@ -36,8 +40,14 @@ export interface StabilizeOptions {
 export interface StabilizeStage extends VideoStage {
   readonly border: BorderMode;
   readonly tripod: boolean;
-  /** After analyze(): the measured motion and the per-frame warps (for tests and benchmarks). */
-  readonly result?: { motion: ClipMotion; warps: Similarity[] };
+  /** After analyze(): the measured motion, whether slow motion was followed, and the per-frame warps. */
+  readonly result?: StabilizeResult;
+}
+
+export interface StabilizeResult {
+  motion: ClipMotion;
+  smoothMotion: boolean;
+  warps: Similarity[];
 }
 
 /**
@@ -51,7 +61,7 @@ export const FILL_NEIGHBOURS = 5;
 
 export function createStabilizeStage(opts: StabilizeOptions): StabilizeStage {
   const border = opts.border ?? 'crop';
-  let result: { motion: ClipMotion; warps: Similarity[] } | undefined;
+  let result: StabilizeResult | undefined;
   let chain: ReturnType<typeof cameraChain> | undefined;
 
   async function analyze(ctx: StageContext): Promise<void> {
@@ -61,11 +71,12 @@ export function createStabilizeStage(opts: StabilizeOptions): StabilizeStage {
     if (unreliable > motion.frames.length / 3) ctx.warn(`Camera motion could not be measured on ${unreliable} of ${motion.frames.length} frames (black or flat, a cut, or too dim or blurred even for the learned optical flow); those frames are not stabilized.`);
     const aspect = video.height / video.width;
     const fps = video.avgFrameRate.num > 0 ? video.avgFrameRate.num / video.avgFrameRate.den : 30;
-    let warps = await planCameraPath(motion.frames, { strength: opts.strength, width: video.width, height: video.height, fps, tripod: opts.tripod, border, weights: opts.weights, followSeconds: opts.smoothMotion ? SMOOTH_MOTION_SECONDS : undefined });
+    const smoothMotion = !opts.tripod && (opts.smoothMotion ?? sways(motion.frames, fps, SMOOTH_MOTION_SECONDS));
+    let warps = await planCameraPath(motion.frames, { strength: opts.strength, width: video.width, height: video.height, fps, tripod: opts.tripod, border, weights: opts.weights, followSeconds: smoothMotion ? SMOOTH_MOTION_SECONDS : undefined });
     if (border === 'crop') {
       warps = safeZoom(warps, aspect, Math.max(2, fps / 3));
     }
-    result = { motion, warps };
+    result = { motion, smoothMotion, warps };
     if (border === 'fill') chain = cameraChain(motion.frames);
   }
 

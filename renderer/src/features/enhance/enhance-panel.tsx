@@ -41,7 +41,7 @@ export function EnhancePanel() {
               )}
               {st.id === 'stabilize' && available && (
                 <div className="slider-row">
-                  <select aria-label="Camera" value={value.camera ?? 'follow'} disabled={!value.on} onChange={(e) => setCamera(e.target.value === 'follow' ? undefined : (e.target.value as StabilizeCamera))}>
+                  <select aria-label="Camera" value={value.camera ?? 'auto'} disabled={!value.on} onChange={(e) => setCamera(e.target.value === 'auto' ? undefined : (e.target.value as StabilizeCamera))}>
                     {CAMERA_MODES.map((m) => (
                       <option key={m.id} value={m.id}>
                         {m.label}

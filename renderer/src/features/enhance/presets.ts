@@ -4,16 +4,20 @@ export type StageId = 'stabilize' | 'denoiseVideo' | 'denoiseAudio' | 'loudnorm'
 export interface StageToggle {
   on: boolean;
   strength: number;
-  /** Stabilize only: keep slow sway ('smooth-motion') or lock the camera ('tripod'); absent: follow pans. */
+  /**
+   * Stabilize only: keep slow sway ('smooth-motion'), hold still between pans ('steady') or lock the
+   * camera ('tripod'); absent: the engine chooses from the clip's motion.
+   */
   camera?: StabilizeCamera;
 }
 
-export type StabilizeCamera = 'smooth-motion' | 'tripod';
+export type StabilizeCamera = 'smooth-motion' | 'steady' | 'tripod';
 
 /** The stabilizer's camera modes as the panel offers them. */
-export const CAMERA_MODES: Array<{ id: StabilizeCamera | 'follow'; label: string }> = [
-  { id: 'follow', label: 'Follow pans' },
+export const CAMERA_MODES: Array<{ id: StabilizeCamera | 'auto'; label: string }> = [
+  { id: 'auto', label: 'Automatic' },
   { id: 'smooth-motion', label: 'Keep slow sway' },
+  { id: 'steady', label: 'Hold still between pans' },
   { id: 'tripod', label: 'Lock (tripod)' },
 ];
 
