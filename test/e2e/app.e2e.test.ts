@@ -83,6 +83,8 @@ describe.skipIf(!hasChromium)(`the app in Chromium through clearcut serve${hasCh
     }
     // Stabilization's camera mode goes with the preview and export requests (the preview below runs it).
     const camera = page.getByLabel('Camera');
+    // Left alone, the engine chooses from the clip's motion.
+    expect(await camera.inputValue()).toBe('auto');
     await camera.selectOption('smooth-motion');
     expect(await camera.inputValue()).toBe('smooth-motion');
     await shot('02-library');
