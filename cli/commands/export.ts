@@ -160,7 +160,7 @@ export function registerExport(program: Command, run: (fn: (reporter: Reporter, 
       await run(async (reporter, signal) => {
         const req = requestFromFlags(input, flags);
         const summary = await runExport({ ...req, signal, onProgress: (e) => reporter.progress(e), onWarning: (m) => reporter.warning(m) });
-        const stageLines = summary.stages.map((s) => `  ${s.stage.padEnd(22)} ${s.seconds.toFixed(2)} s`).join('\n');
+        const stageLines = [...summary.stages.map((s) => `  ${s.stage.padEnd(22)} ${s.seconds.toFixed(2)} s`), ...summary.notes.map((n) => `  note: ${n}`)].join('\n');
         reporter.result('summary', {
           ...summary,
           text: `Wrote ${summary.output}\n  ${summary.duration.toFixed(2)} s of media, ${summary.video === 'copied' ? 'video copied untouched' : summary.video === 'none' ? 'audio only' : `${summary.frames} frames encoded`}, in ${summary.wallSeconds.toFixed(2)} s\n${stageLines}${summary.warnings.length ? `\n  ${summary.warnings.length} warning(s) above` : ''}`,

@@ -67,6 +67,7 @@ export async function runCaptionsOnly(req: ExportRequest): Promise<ExportSummary
       wallSeconds: Math.round(performance.now() - t0) / 1000,
       stages: [{ stage: 'captions', seconds: Math.round(performance.now() - s) / 1000 }],
       warnings,
+      notes: [],
       sidecars: finals.filter((f) => f !== target.file),
       video: 'none',
     };

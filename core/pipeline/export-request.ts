@@ -46,5 +46,7 @@ export interface ExportSummary {
   wallSeconds: number;
   stages: StageTiming[];
   warnings: string[];
+  /** What stages chose from the media by themselves (e.g. stabilization's camera mode). */
+  notes: string[];
   sidecars: string[];
 }

@@ -29,6 +29,7 @@ type Commit = { temp: string; final: string };
 export class ExportRun {
   private readonly t0 = performance.now();
   private readonly warnings: string[] = [];
+  private readonly notes: string[] = [];
   private readonly timings: StageTiming[] = [];
   /** Files committed after the main output (sidecars, residuals). */
   private readonly laterFiles: Commit[] = [];
@@ -124,6 +125,7 @@ export class ExportRun {
       device: this.req.device ?? 'cpu',
       report: (done, total) => this.tracker.update(stageId, done, total, done >= total),
       warn: (m) => this.warn(m),
+      note: (m) => void this.notes.push(m),
       tempFile: (suffix) => this.target.tempPath(suffix),
       commitWithOutput: (temp, final) => void this.laterFiles.push({ temp, final }),
     };
@@ -242,6 +244,7 @@ export class ExportRun {
       wallSeconds: Math.round(performance.now() - this.t0) / 1000,
       stages: this.timings,
       warnings: this.warnings,
+      notes: this.notes,
       sidecars,
     };
   }

@@ -15,6 +15,8 @@ export interface StageContext {
   /** Report progress in the stage's unit (frames or seconds). */
   report(done: number, total: number): void;
   warn(message: string): void;
+  /** Tell the user what the stage chose from the media by itself (no problem: that is warn). */
+  note?(message: string): void;
   /** A temporary file path next to the output, removed when the export ends. */
   tempFile(suffix: string): string;
   /**

@@ -159,9 +159,12 @@ describe('stabilize', () => {
     const auto = createStabilizeStage({ strength: 0.5, cacheDir: dir });
     const steady = createStabilizeStage({ strength: 0.5, cacheDir: dir, smoothMotion: false });
     const out = path.join(dir, 'auto.mp4');
-    await runExport({ input: swayClip(), output: out, extraStages: [auto] });
-    await runExport({ input: swayClip(), output: path.join(dir, 'steady.mp4'), extraStages: [steady] });
+    const chose = await runExport({ input: swayClip(), output: out, extraStages: [auto] });
+    const told = await runExport({ input: swayClip(), output: path.join(dir, 'steady.mp4'), extraStages: [steady] });
     expect([auto.result!.smoothMotion, steady.result!.smoothMotion]).toEqual([true, false]);
+    // The user is told what was chosen for them (and not when they chose).
+    expect(chose.notes).toEqual([expect.stringMatching(/sways.*--no-smooth-motion/)]);
+    expect(told.notes).toEqual([]);
     /** How far the content travels on x (px), and the RMS change of its frame-to-frame motion. */
     const travel = (m: Array<{ dx: number }>): { range: number; jerk: number } => {
       let x = 0;

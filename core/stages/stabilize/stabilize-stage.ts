@@ -72,6 +72,7 @@ export function createStabilizeStage(opts: StabilizeOptions): StabilizeStage {
     const aspect = video.height / video.width;
     const fps = video.avgFrameRate.num > 0 ? video.avgFrameRate.num / video.avgFrameRate.den : 30;
     const smoothMotion = !opts.tripod && (opts.smoothMotion ?? sways(motion.frames, fps, SMOOTH_MOTION_SECONDS));
+    if (smoothMotion && opts.smoothMotion === undefined) ctx.note?.('The camera sways, so stabilization kept its slow motion and removed only the shake (--no-smooth-motion holds the frame still).');
     let warps = await planCameraPath(motion.frames, { strength: opts.strength, width: video.width, height: video.height, fps, tripod: opts.tripod, border, weights: opts.weights, followSeconds: smoothMotion ? SMOOTH_MOTION_SECONDS : undefined });
     if (border === 'crop') {
       warps = safeZoom(warps, aspect, Math.max(2, fps / 3));
