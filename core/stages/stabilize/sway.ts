@@ -4,17 +4,22 @@
  * path follows the slow motion and smooths only the shake (--smooth-motion) than when it holds the
  * frame still between pans, which has to zoom in far enough to absorb the whole sway.
  *
- * The camera path's translation is detrended (a steady pan is what the default path already
- * follows), then split by a Gaussian blur over time (σ 0.5 s) into a slow part and the fast rest.
- * On the bench clips the slow/fast RMS ratio reads 1.44 on the synthetic sway (where following it
- * scored steadier, 0.898 / 0.929 against 0.862 / 0.922, and cropped no more), 0.51 on the real
- * handheld dlib clip and 0.07-0.08 on the synthetic shakes (2026-11-27). Where a sway is too big
- * for the crop, both paths end up following it (the integration test's clip).
+ * The camera path's translation is detrended, then split by Gaussian blurs over time: the fast
+ * part is what a σ of 0.5 s removes, the sway what lies between that and a blur 4 times as long.
+ * Motion slower still is a pan, which the default path already follows; with a straight line
+ * alone, a long take's later pans counted as sway (a 20 s stand-in that replays the dlib clip's
+ * motion back and forth read 0.75 that way, 0.58 this way). The turns between pans still do: a
+ * clip of big pans with little shake reads as swaying, and is then followed with its turns
+ * rounded over about 0.5 s instead of planned as straight segments. On the bench clips the sway/fast RMS
+ * ratio reads 1.24 on the synthetic sway (where following it scored steadier, 0.898 / 0.929
+ * against 0.862 / 0.922, and cropped no more), 0.50 on the real handheld dlib clip and 0.07 on the
+ * synthetic shakes (2026-11-27). Where a sway is too big for the crop, both paths end up following
+ * it (the integration test's clip).
  */
 import type { FrameMotion } from './motion.js';
 import { cameraChain } from './path.js';
 
-/** Sway when the slow part's RMS is at least this multiple of the fast part's... */
+/** Sway when its RMS is at least this multiple of the fast part's... */
 export const SWAY_RATIO = 1;
 /**
  * ...and at least this share of the frame width: a drift of a few pixels (0.3 % on the ball clip of
@@ -24,6 +29,8 @@ export const SWAY_RATIO = 1;
 export const MIN_SWAY = 0.01;
 /** Clips shorter than this many σ of the split cannot tell a sway from a pan. */
 const MIN_SIGMAS = 6;
+/** Motion slower than a Gaussian this many times the split's σ counts as a pan, not a sway. */
+const PAN_SIGMAS = 4;
 
 /** Least-squares line through v, subtracted. */
 function detrended(v: number[]): Float64Array {
@@ -56,15 +63,16 @@ function blurred(v: Float64Array, sigma: number): Float64Array {
 }
 
 export interface Sway {
-  /** RMS of the slow part over RMS of the fast part (x and y together). */
+  /** RMS of the sway over RMS of the fast part (x and y together). */
   ratio: number;
-  /** RMS of the slow part, as a share of the frame width. */
+  /** RMS of the sway, as a share of the frame width. */
   slow: number;
 }
 
 /**
- * The slow and fast parts of the detrended camera translation, split at a Gaussian of
- * `sigmaSeconds`; undefined for a clip too short to say or a camera that does not move.
+ * The sway and the fast part of the detrended camera translation, split at a Gaussian of
+ * `sigmaSeconds` (and pans at PAN_SIGMAS times that); undefined for a clip too short to say or a
+ * camera that does not move.
  */
 export function measureSway(motion: FrameMotion[], fps: number, sigmaSeconds: number): Sway | undefined {
   const sigma = sigmaSeconds * fps;
@@ -74,12 +82,13 @@ export function measureSway(motion: FrameMotion[], fps: number, sigmaSeconds: nu
   for (const pick of [(c: (typeof C)[number]) => c.tx, (c: (typeof C)[number]) => c.ty]) {
     const d = detrended(C.map(pick));
     const s = blurred(d, sigma);
+    const pan = blurred(d, PAN_SIGMAS * sigma);
     for (let t = 0; t < d.length; t++) {
-      slow += s[t] ** 2;
+      slow += (s[t] - pan[t]) ** 2;
       fast += (d[t] - s[t]) ** 2;
     }
   }
-  // The slow offset's RMS length; normalized x spans [-1, 1], so half of it is a share of the width.
+  // The sway's RMS length; normalized x spans [-1, 1], so half of it is a share of the width.
   return fast > 0 ? { ratio: Math.sqrt(slow / fast), slow: Math.sqrt(slow / C.length) / 2 } : undefined;
 }
 
