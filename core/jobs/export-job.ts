@@ -113,6 +113,8 @@ export interface JobReport {
   result?: { duration: number; frames: number; video: string; wallSeconds: number; sidecars: string[] };
   stages: Array<{ stage: string; seconds: number }>;
   warnings: string[];
+  /** What stages chose by themselves (ExportSummary.notes). */
+  notes: string[];
   error?: { code: string; message: string };
   createdAt: string;
   finishedAt?: string;
@@ -139,6 +141,7 @@ export function buildJobReport(job: JobRecord, outcome: JobOutcome, ffmpegVersio
     result: s && { duration: s.duration, frames: s.frames, video: s.video, wallSeconds: s.wallSeconds, sidecars: s.sidecars },
     stages: s?.stages ?? [],
     warnings: [...new Set([...(s?.warnings ?? []), ...outcome.warnings])],
+    notes: s?.notes ?? [],
     error: outcome.error && { code: outcome.error.code, message: outcome.error.message },
     createdAt: job.createdAt,
     finishedAt: job.finishedAt,

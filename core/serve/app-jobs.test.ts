@@ -32,7 +32,7 @@ function setup(): { dir: string; db: string; input: string } {
 const progress = (fraction: number): ProgressEvent => ({ stage: 'encode', stageIndex: 1, stageCount: 1, done: fraction * 100, total: 100, unit: 'frames', fps: 50, stageEta: 1, eta: 2 * (1 - fraction), fraction });
 
 /** A stand-in for runExport: reports progress, writes the output (and an .srt when asked), or waits for its signal. */
-function fakeExport(calls: ExportRequest[], opts: { block?: boolean; fail?: boolean } = {}): typeof runExport {
+function fakeExport(calls: ExportRequest[], opts: { block?: boolean; fail?: boolean; notes?: string[] } = {}): typeof runExport {
   return (async (req: ExportRequest): Promise<ExportSummary> => {
     calls.push(req);
     req.onProgress?.(progress(0.5));
@@ -42,7 +42,7 @@ function fakeExport(calls: ExportRequest[], opts: { block?: boolean; fail?: bool
     await writeFile(req.output, req.output.endsWith('.json') ? JSON.stringify({ segments: [], cues: [], lowConfidenceBelow: 0.5 }) : 'video');
     req.onProgress?.(progress(1));
     const sidecars = req.extraStages?.length || req.captions?.includes('srt') ? [req.output.replace(/\.\w+$/, '.srt')] : [];
-    return { input: req.input, output: req.output, duration: 1, frames: 30, video: 'encoded', wallSeconds: 0.25, sidecars, stages: [{ stage: 'encode', seconds: 0.2 }], warnings: [] } as unknown as ExportSummary;
+    return { input: req.input, output: req.output, duration: 1, frames: 30, video: 'encoded', wallSeconds: 0.25, sidecars, stages: [{ stage: 'encode', seconds: 0.2 }], warnings: [], notes: opts.notes ?? [] } as unknown as ExportSummary;
   }) as typeof runExport;
 }
 
@@ -72,7 +72,7 @@ describe('the app on the persistent job queue', () => {
     const { dir, db, input } = setup();
     const calls: ExportRequest[] = [];
     const allowed: string[] = [];
-    const jobs = start({ db, exportFn: fakeExport(calls), onFiles: (f) => allowed.push(...f) });
+    const jobs = start({ db, exportFn: fakeExport(calls, { notes: ['The camera sways, so stabilization kept its slow motion.'] }), onFiles: (f) => allowed.push(...f) });
     const seen = events(jobs);
     const output = path.join(dir, 'clip_clean.mp4');
     const req = { input, output, denoiseAudio: 0.8, captions: ['srt' as const], speed: 'veryfast' as const };
@@ -83,7 +83,8 @@ describe('the app on the persistent job queue', () => {
     expect(seen.map((e) => e.type)).toEqual(['queued', 'progress', 'progress', 'done']);
     expect(seen[0]).toEqual({ type: 'queued', jobId: id, kind: 'export', input, output });
     expect(seen[1]).toMatchObject({ type: 'progress', jobId: id, stage: 'encode', fraction: 0.5, eta: 1, fps: 50 });
-    expect(seen[3]).toEqual({ type: 'done', jobId: id, output, sidecars: [path.join(dir, 'clip_clean.srt')], wallSeconds: 0.25 });
+    // What the engine chose by itself goes with the job's end, for the queue to show.
+    expect(seen[3]).toEqual({ type: 'done', jobId: id, output, sidecars: [path.join(dir, 'clip_clean.srt')], wallSeconds: 0.25, notes: ['The camera sways, so stabilization kept its slow motion.'] });
     expect(allowed).toEqual([output, path.join(dir, 'clip_clean.srt')]);
     expect(calls[0]).toMatchObject({ input, output, denoiseAudio: 0.8, captions: ['srt'], preset: 'veryfast', overwrite: false });
 

@@ -229,7 +229,8 @@ export class AppJobs {
       const wall = s?.wallSeconds ?? (last?.endedAt ? (Date.parse(last.endedAt) - Date.parse(last.startedAt)) / 1000 : 0);
       const files = [s?.output ?? job.output, ...(s?.sidecars ?? [])];
       if (kindOf(job) === 'export') this.opts.onFiles?.(files);
-      return { type: 'done', jobId: job.id, output: s?.output ?? job.output, sidecars: s?.sidecars, wallSeconds: Math.round(wall * 1000) / 1000 };
+      // Notes: what stages chose by themselves (stabilization's camera mode), shown with the job.
+      return { type: 'done', jobId: job.id, output: s?.output ?? job.output, sidecars: s?.sidecars, wallSeconds: Math.round(wall * 1000) / 1000, notes: s?.notes?.length ? s.notes : undefined };
     }
     if (job.state === 'failed') {
       const err = this.errors.get(job.id);

@@ -102,7 +102,7 @@ export type JobEvent =
   | { type: 'queued'; jobId: string; kind: JobKind; input: string; output: string }
   | { type: 'progress'; jobId: string; stage: string; done: number; total: number; fps: number; eta: number | null; fraction: number }
   | { type: 'warning'; jobId: string; message: string }
-  | { type: 'done'; jobId: string; output: string; wallSeconds: number; sidecars?: string[] }
+  | { type: 'done'; jobId: string; output: string; wallSeconds: number; sidecars?: string[]; notes?: string[] }
   | { type: 'failed'; jobId: string; code: string; message: string; file?: string }
   | { type: 'cancelled'; jobId: string };
 

@@ -51,6 +51,8 @@ describe('export runner', () => {
     const report = buildJobReport({ ...j, state: 'done' }, { result, warnings: [] });
     expect(report.stages.map((s) => s.stage)).toContain('encode');
     expect(report.result?.video).toBe('copied');
+    // Nothing was chosen for the user in a plain transcode.
+    expect(report.notes).toEqual([]);
     const withModels = buildJobReport({ ...j, preset: PresetSchema.parse({ name: 'x', stages: { denoiseAudio: 0.8, captions: ['srt'] } }) }, { warnings: [] });
     expect(withModels.models.map((m) => m.name).sort()).toEqual(['gtcrn-offline', 'silero-vad', 'whisper-tiny-en']);
     expect(withModels.models.every((m) => /^[0-9a-f]{64}$/.test(m.sha256))).toBe(true);

@@ -60,12 +60,12 @@ describe('app store', () => {
     expect(requests[0]).toMatchObject({ input: '/clips/a.mp4', output: '/clips/a_clean.mp4', denoiseAudio: 0.8, captions: ['srt', 'vtt', 'track'], cues: [{ lines: ['hello there'] }] });
     const events: JobEvent[] = [
       { type: 'progress', jobId: 'job-1', stage: 'encode', done: 5, total: 10, fps: 30, eta: 2, fraction: 0.5 },
-      { type: 'done', jobId: 'job-1', output: '/clips/a_clean.mp4', wallSeconds: 3 },
+      { type: 'done', jobId: 'job-1', output: '/clips/a_clean.mp4', wallSeconds: 3, notes: ['The camera sways, so stabilization kept its slow motion.'] },
     ];
     useApp.getState().applyJobEvent(events[0]!);
     expect(useApp.getState().jobs[0]).toMatchObject({ status: 'running', fraction: 0.5, stage: 'encode' });
     useApp.getState().applyJobEvent(events[1]!);
-    expect(useApp.getState().jobs[0]).toMatchObject({ status: 'done', fraction: 1 });
+    expect(useApp.getState().jobs[0]).toMatchObject({ status: 'done', fraction: 1, notes: ['The camera sways, so stabilization kept its slow motion.'] });
   });
 
   it('shows a retried job (the engine queues the same job id again) as waiting', async () => {

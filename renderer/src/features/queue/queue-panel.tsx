@@ -31,6 +31,7 @@ export function QueuePanel() {
                 {j.status === 'running' && `${Math.round(j.fraction * 100)}% ${formatEta(j.eta)}`}
                 {j.status === 'failed' && <span className="error">{j.error}</span>}
                 {j.warnings.length > 0 && <span className="warn-text"> {j.warnings.join(' ')}</span>}
+                {j.status === 'done' && j.notes?.length ? <span className="note-text"> {j.notes.join(' ')}</span> : null}
               </div>
             </div>
             <div className="job-actions">

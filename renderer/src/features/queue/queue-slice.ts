@@ -22,6 +22,8 @@ export interface QueueJob {
   error?: string;
   sidecars?: string[];
   wallSeconds?: number;
+  /** What the engine chose by itself for this job (e.g. the stabilizer's camera mode). */
+  notes?: string[];
   request?: ExportJobRequest;
 }
 
@@ -59,7 +61,7 @@ export const createQueueSlice: Slice<QueueSlice> = (set, get) => {
       if (!known) return;
       if (e.type === 'progress') patch(e.jobId, { status: 'running', stage: e.stage, fraction: e.fraction, eta: e.eta, fps: e.fps });
       else if (e.type === 'warning') set((s) => ({ jobs: s.jobs.map((j) => (j.id === e.jobId ? { ...j, warnings: [...j.warnings, e.message] } : j)) }));
-      else if (e.type === 'done') patch(e.jobId, { status: 'done', fraction: 1, eta: 0, output: e.output, sidecars: e.sidecars, wallSeconds: e.wallSeconds });
+      else if (e.type === 'done') patch(e.jobId, { status: 'done', fraction: 1, eta: 0, output: e.output, sidecars: e.sidecars, wallSeconds: e.wallSeconds, notes: e.notes });
       else if (e.type === 'failed') patch(e.jobId, { status: 'failed', error: e.message });
       else if (e.type === 'cancelled') patch(e.jobId, { status: 'cancelled' });
       // A finished transcription fills the captions editor.
