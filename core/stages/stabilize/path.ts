@@ -253,22 +253,33 @@ export function cameraChain(motion: FrameMotion[]): { C: Similarity[]; segment: 
  * makes the output follow C̃, the slow motion the camera operator meant, and smooth only what is left.
  */
 export function aroundIntendedPath(C: Similarity[], sigma: number): Similarity[] {
-  const n = C.length;
-  const r = Math.ceil(3 * sigma);
-  const w = Array.from({ length: 2 * r + 1 }, (_, k) => Math.exp(-((k - r) ** 2) / (2 * sigma * sigma)));
-  const wsum = w.reduce((x, y) => x + y, 0);
-  const blurred = (c: (s: Similarity) => number): Float64Array => {
-    const v = C.map(c);
-    const at = (t: number): number => (t < 0 ? 2 * v[0] - v[Math.min(-t, n - 1)] : t >= n ? 2 * v[n - 1] - v[Math.max(2 * (n - 1) - t, 0)] : v[t]);
-    return Float64Array.from(v, (_, t) => {
-      let acc = 0;
-      for (let k = -r; k <= r; k++) acc += w[k + r] * at(t + k);
-      return acc / wsum;
-    });
-  };
+  const blurred = (c: (s: Similarity) => number): Float64Array => blurOverTime(C.map(c), sigma, 'odd');
   const [a, b, tx, ty] = [blurred((s) => s.a - 1), blurred((s) => s.b), blurred((s) => s.tx), blurred((s) => s.ty)];
   const rel = C.map((Ct, t) => compose(invert({ a: 1 + a[t], b: b[t], tx: tx[t], ty: ty[t] }), Ct));
   return rel.map((Rt, t) => (t === 0 ? { ...IDENTITY } : compose(invert(rel[t - 1]), Rt)));
+}
+
+/**
+ * Gaussian blur of a per-frame series over time (σ in frames). Past the ends the series is
+ * reflected: 'mirror' repeats it backwards, 'odd' also flips it about the end value, so a steady
+ * pan stays a straight line.
+ */
+export function blurOverTime(v: ArrayLike<number>, sigma: number, ends: 'odd' | 'mirror'): Float64Array {
+  const n = v.length;
+  const r = Math.ceil(3 * sigma);
+  const w = Array.from({ length: 2 * r + 1 }, (_, k) => Math.exp(-((k - r) ** 2) / (2 * sigma * sigma)));
+  const wsum = w.reduce((x, y) => x + y, 0);
+  const at = (t: number): number => {
+    if (t >= 0 && t < n) return v[t];
+    const edge = t < 0 ? v[0] : v[n - 1];
+    const back = v[t < 0 ? Math.min(-t, n - 1) : Math.max(2 * (n - 1) - t, 0)];
+    return ends === 'odd' ? 2 * edge - back : back;
+  };
+  return Float64Array.from({ length: n }, (_, t) => {
+    let acc = 0;
+    for (let k = -r; k <= r; k++) acc += w[k + r] * at(t + k);
+    return acc / wsum;
+  });
 }
 
 /**

@@ -17,7 +17,7 @@
  * it (the integration test's clip).
  */
 import type { FrameMotion } from './motion.js';
-import { cameraChain } from './path.js';
+import { blurOverTime, cameraChain } from './path.js';
 
 /** Sway when its RMS is at least this multiple of the fast part's... */
 export const SWAY_RATIO = 1;
@@ -46,22 +46,6 @@ function detrended(v: number[]): Float64Array {
   return Float64Array.from(v, (x, t) => x - mv - slope * (t - mt));
 }
 
-/** Gaussian blur over time with σ frames, the ends mirrored. */
-function blurred(v: Float64Array, sigma: number): Float64Array {
-  const n = v.length;
-  const r = Math.ceil(3 * sigma);
-  const w = Array.from({ length: 2 * r + 1 }, (_, k) => Math.exp(-((k - r) ** 2) / (2 * sigma * sigma)));
-  const at = (t: number): number => v[t < 0 ? Math.min(-t, n - 1) : t >= n ? Math.max(2 * (n - 1) - t, 0) : t];
-  return Float64Array.from(v, (_, t) => {
-    let acc = 0, ws = 0;
-    for (let k = -r; k <= r; k++) {
-      acc += w[k + r] * at(t + k);
-      ws += w[k + r];
-    }
-    return acc / ws;
-  });
-}
-
 export interface Sway {
   /** RMS of the sway over RMS of the fast part (x and y together). */
   ratio: number;
@@ -81,8 +65,8 @@ export function measureSway(motion: FrameMotion[], fps: number, sigmaSeconds: nu
   let slow = 0, fast = 0;
   for (const pick of [(c: (typeof C)[number]) => c.tx, (c: (typeof C)[number]) => c.ty]) {
     const d = detrended(C.map(pick));
-    const s = blurred(d, sigma);
-    const pan = blurred(d, PAN_SIGMAS * sigma);
+    const s = blurOverTime(d, sigma, 'mirror');
+    const pan = blurOverTime(d, PAN_SIGMAS * sigma, 'mirror');
     for (let t = 0; t < d.length; t++) {
       slow += (s[t] - pan[t]) ** 2;
       fast += (d[t] - s[t]) ** 2;
