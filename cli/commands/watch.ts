@@ -55,7 +55,8 @@ function logText(e: WatchLogEntry & { time: string }): string {
         : e.event === 'queued'
           ? ` -> ${e.output}`
           : '';
-  return `${t} ${e.event.padEnd(9)}${file}${extra}${e.message ? `: ${e.message}` : ''}${e.code ? ` [${e.code}]` : ''}`;
+  const notes = Array.isArray(e.notes) ? e.notes.map((n) => `\n${' '.repeat(18)}note: ${String(n)}`).join('') : '';
+  return `${t} ${e.event.padEnd(9)}${file}${extra}${e.message ? `: ${e.message}` : ''}${e.code ? ` [${e.code}]` : ''}${notes}`;
 }
 
 /** The parts a watch run needs, checked before anything starts. */

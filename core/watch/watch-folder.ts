@@ -5,7 +5,7 @@
  * + preset) makes sure a file already processed, renamed or added twice is not processed again.
  * Optionally the original goes to a done/ or failed/ folder when its job ends.
  */
-import { existsSync, type Stats } from 'node:fs';
+import { existsSync, readFileSync, type Stats } from 'node:fs';
 import { mkdir, readdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
@@ -54,6 +54,20 @@ const inside = (dir: string, p: string): boolean => {
   const rel = path.relative(dir, p);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 };
+
+/**
+ * What a job's stages chose by themselves (its report's `notes`, export-job.ts), for the log's
+ * done line: the report is the one place every queue backend leaves them.
+ */
+function reportNotes(reportPath: string | undefined): string[] {
+  if (!reportPath) return [];
+  try {
+    const notes = (JSON.parse(readFileSync(reportPath, 'utf8')) as { notes?: unknown }).notes;
+    return Array.isArray(notes) ? notes.filter((n): n is string => typeof n === 'string') : [];
+  } catch {
+    return [];
+  }
+}
 
 export class WatchFolder {
   readonly input: string;
@@ -208,7 +222,8 @@ export class WatchFolder {
     on('done', (job: JobRecord) => {
       if (!mine(job)) return;
       this.lastProgressLog.delete(job.id);
-      this.log({ event: 'done', file: job.input, job: job.id, output: job.output, report: job.reportPath, attempts: job.attempts });
+      const notes = reportNotes(job.reportPath);
+      this.log({ event: 'done', file: job.input, job: job.id, output: job.output, report: job.reportPath, attempts: job.attempts, ...(notes.length ? { notes } : {}) });
       void this.moveOriginal(job);
     });
     on('failed', (job: JobRecord) => {
