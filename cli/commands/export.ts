@@ -150,7 +150,7 @@ export function registerExport(program: Command, run: (fn: (reporter: Reporter, 
     .option('--caption-style <style>', 'burned-in look: size=<% of height>,position=top|bottom,color=#rrggbb,box')
     .option('--loudnorm [lufs]', 'normalise loudness (EBU R128), default -16 LUFS')
     .option('--preset <name>', 'a built-in preset name or a preset .json file')
-    .option('--codec <codec>', `video codec: ${VIDEO_CODECS.join(', ')} (default h264; vp9 for .webm)`)
+    .option('--codec <codec>', `video codec: ${VIDEO_CODECS.join(', ')} (default h264, or 10-bit h265 for a 10-bit or HDR source; vp9 for .webm)`)
     .option('--crf <n>', 'constant quality, lower is better (h264 default 20)')
     .option('--speed <preset>', 'encoder speed preset, ultrafast..veryslow (default fast)')
     .option('--overwrite', 'replace the output if it exists')

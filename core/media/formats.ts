@@ -65,9 +65,28 @@ export function canCopyVideo(codec: string, container: Container): boolean {
   return VIDEO_COPY_OK[container]?.(codec) ?? false;
 }
 
-/** The video codec used when the user names none: the container's natural one. */
-export function defaultVideoCodec(container: Container): VideoCodec {
-  return container === 'webm' ? 'vp9' : 'h264';
+/** Transfer functions (ffprobe names) of HDR video: PQ (HDR10, Dolby Vision) and HLG. */
+export const HDR_TRANSFERS = ['smpte2084', 'arib-std-b67'];
+
+/** More than 8 bits a sample, or an HDR transfer: the picture H.264 (8-bit as encoded here) would band. */
+export const needsDeepCodec = (video: { bitDepth: number; color: { transfer?: string } }): boolean => video.bitDepth > 8 || HDR_TRANSFERS.includes(video.color.transfer ?? '');
+
+/** What an export says when it writes a 10-bit or HDR source as 8-bit H.264 (previews, which must play in the app, leave it out). */
+export const SHALLOW_H264 = 'which H.264 stores with 8 bits';
+export const shallowH264Warning = (file: string, video: { bitDepth: number; color: { transfer?: string } }): string =>
+  `${file} has ${video.bitDepth}-bit${HDR_TRANSFERS.includes(video.color.transfer ?? '') ? ' HDR' : ''} video, ${SHALLOW_H264}: smooth gradients may band. --codec h265 keeps 10 bits.`;
+
+/**
+ * The video codec used when the user names none: the container's natural one, H.264, which plays
+ * everywhere. H.264 is encoded 8-bit, so a 10-bit or HDR source (a phone's HDR clip) goes to 10-bit
+ * HEVC instead where the container takes HEVC and this ffmpeg has libx265 (`encoders`; unknown
+ * counts as having it).
+ */
+export function defaultVideoCodec(container: Container, video?: { bitDepth: number; color: { transfer?: string } }, encoders?: Set<string>): VideoCodec {
+  if (container === 'webm') return 'vp9';
+  const hevcFits = container === 'mp4' || container === 'mov' || container === 'matroska';
+  if (video && needsDeepCodec(video) && hevcFits && (!encoders || encoders.has('libx265'))) return 'h265';
+  return 'h264';
 }
 
 /** Audio codecs a container takes as-is, so a stream can be copied without re-encoding. */

@@ -10,7 +10,7 @@ import { ProgressTracker, type StageWeight } from '../common/progress.js';
 import { droppedSubtitles, needsRotationRemux, type AudioTrackPlan, type EncodePlan } from '../media/encode-args.js';
 import { encodeAudioOnly, encodeFrames, encodeFromSource, remuxWithRotation } from '../media/encoder.js';
 import { ffmpegFeatures } from '../media/ffmpeg-binaries.js';
-import { canCopyVideo, checkVideoCodecFits, containerForOutput, defaultVideoCodec, type Container, type VideoCodec } from '../media/formats.js';
+import { canCopyVideo, checkVideoCodecFits, containerForOutput, defaultVideoCodec, needsDeepCodec, shallowH264Warning, type Container, type VideoCodec } from '../media/formats.js';
 import { readVideoFrames } from '../media/frame-reader.js';
 import type { MediaInfo } from '../media/media-info.js';
 import { rawFormat, workingFormatFor } from '../media/pixel-formats.js';
@@ -60,7 +60,7 @@ export class ExportRun {
     const media = await probeMedia(req.input, { signal });
     validateInputForStages(media, all, audioOnly);
     const withVideo = !!media.video && !audioOnly;
-    const codec = req.codec ?? defaultVideoCodec(container);
+    const codec = req.codec ?? defaultVideoCodec(container, media.video, withVideo ? (await ffmpegFeatures()).encoders : undefined);
     if (withVideo) checkVideoCodecFits(codec, container, req.output);
     const target = await OutputTarget.prepare(req.output, [req.input], { overwrite: req.overwrite });
     const stages = {
@@ -210,6 +210,11 @@ export class ExportRun {
     const encoder = { codec: this.codec, crf: req.crf, preset: req.preset };
     const total = v.frameCount;
     const videoStages = this.stages.video;
+    const copy = req.codec === undefined && req.crf === undefined && req.preset === undefined && !base.captions?.burnFile && canCopyVideo(v.codec, this.container);
+    const reencoded = videoStages.length || req.pipeFrames || !copy;
+    if (reencoded && this.codec === 'h264' && needsDeepCodec(v)) {
+      this.warn(shallowH264Warning(media.file, v));
+    }
     if (videoStages.length || req.pipeFrames) {
       const wanted = videoStages.find((s) => s.format)?.format;
       const stream = await readVideoFrames(media, { signal: this.signal, format: wanted ? rawFormat(wanted) : undefined });
@@ -220,7 +225,6 @@ export class ExportRun {
       this.frames = await encodeFrames(plan, current.info, counted(first.frames, (n) => this.tracker.update('encode', n, Math.max(total, n))), { signal: this.signal });
       return plan;
     }
-    const copy = req.codec === undefined && req.crf === undefined && req.preset === undefined && !base.captions?.burnFile && canCopyVideo(v.codec, this.container);
     const plan: EncodePlan = { ...base, video: { from: copy ? 'copy' : 'source', format: workingFormatFor(v.pixelFormat), timeBase: v.timeBase, firstPts: 0, encoder } };
     this.videoCopied = copy;
     await encodeFromSource(plan, {

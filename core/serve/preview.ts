@@ -4,6 +4,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { SHALLOW_H264 } from '../media/formats.js';
 import type { MediaInfo } from '../media/media-info.js';
 import { runExport } from '../pipeline/run-export.js';
 import { cameraSwitches } from '../stages/index.js';
@@ -48,7 +49,8 @@ export class PreviewRenderer {
       signal,
     });
     const captionsVtt = summary.sidecars.find((s) => s.endsWith('.vtt'));
-    return { before, after, removedNoise, captionsVtt, start, duration, warnings: summary.warnings };
+    // The preview is H.264 so the app can play it; the export keeps 10 bits, so that warning is not the preview's.
+    return { before, after, removedNoise, captionsVtt, start, duration, warnings: summary.warnings.filter((w) => !w.includes(SHALLOW_H264)) };
   }
 
   cancel(): void {

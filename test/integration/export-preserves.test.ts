@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runExport } from '../../core/pipeline/run-export.js';
 import { measureLoudness, DEFAULT_LOUDNESS } from '../../core/stages/loudnorm/loudness.js';
-import { audioOnlyClip, cfrClip, ffprobeJson, meanRgb, multiTrackClip, rgbClip, rotatedClip, SPEECH, vfrClip, videoPts, workDir, yuv444Clip } from './fixtures.js';
+import { audioOnlyClip, cfrClip, ffprobeJson, hdrClip, meanRgb, multiTrackClip, rgbClip, rotatedClip, SPEECH, vfrClip, videoPts, workDir, yuv444Clip } from './fixtures.js';
 
 const num = (s: string | undefined): number => Number(s);
 const streamOf = (file: string, type: string) => ffprobeJson(file).streams.filter((s) => s.codec_type === type);
@@ -113,6 +113,24 @@ describe('export: codecs, loudness and audio-only files', () => {
     const a = meanRgb(input);
     const b = meanRgb(h264);
     for (let c = 0; c < 3; c++) expect(Math.abs(a[c] - b[c])).toBeLessThan(4);
+  });
+
+  it('a 10-bit HDR (HLG) phone clip stays 10-bit HEVC with its tags by default; H.264 on request is 8-bit and says so', async () => {
+    const input = hdrClip();
+    const dir = workDir('hdr');
+    const tags = (f: string) => {
+      const [v] = streamOf(f, 'video');
+      return { codec: v.codec_name, pix: v.pix_fmt, primaries: v.color_primaries, transfer: v.color_transfer, matrix: v.color_space };
+    };
+    expect(tags(input)).toEqual({ codec: 'hevc', pix: 'yuv420p10le', primaries: 'bt2020', transfer: 'arib-std-b67', matrix: 'bt2020nc' });
+    const out = path.join(dir, 'out.mp4');
+    const kept = await runExport({ input, output: out, pipeFrames: true });
+    expect(tags(out)).toEqual(tags(input));
+    expect(kept.warnings.join(' ')).not.toMatch(/8 bits/);
+    const h264 = path.join(dir, 'out-h264.mp4');
+    const reduced = await runExport({ input, output: h264, codec: 'h264', pipeFrames: true });
+    expect(tags(h264)).toEqual({ ...tags(input), codec: 'h264', pix: 'yuv420p' });
+    expect(reduced.warnings.join(' ')).toMatch(/10-bit HDR video, which H\.264 stores with 8 bits/);
   });
 
   it('loudnorm brings speech to -16 LUFS without changing its length', async () => {

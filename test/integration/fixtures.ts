@@ -80,6 +80,16 @@ export const multiTrackClip = (): string =>
 export const yuv444Clip = (): string =>
   fixture('yuv444.mkv', (f) => ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25', '-t', '1', '-pix_fmt', 'yuv444p', '-c:v', 'ffv1', '-f', 'matroska', f]));
 
+/** A phone's HDR clip in miniature: 10-bit HEVC tagged BT.2020 / HLG, with audio. */
+export const hdrClip = (): string =>
+  fixture('hdr-hlg-10bit.mp4', (f) =>
+    ffmpeg([
+      '-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=30', '-f', 'lavfi', '-i', 'sine=f=440:r=48000', '-t', '1',
+      '-pix_fmt', 'yuv420p10le', '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error',
+      '-color_primaries', 'bt2020', '-color_trc', 'arib-std-b67', '-colorspace', 'bt2020nc', '-tag:v', 'hvc1', '-c:a', 'aac', '-shortest', '-f', 'mp4', f,
+    ]),
+  );
+
 /** Tagged RGB (gbrp, sRGB, full range) in FFV1: what lossless exports and screen captures give. */
 export const rgbClip = (): string =>
   fixture('rgb-tagged.mkv', (f) =>
