@@ -85,7 +85,9 @@ export const createQueueSlice: Slice<QueueSlice> = (set, get) => {
         ...(captions ? { captions: [...captions] } : {}),
         // Captions the user edited replace a fresh transcription.
         ...(captions && s.cues.length ? { cues: toCueData(s.cues) } : {}),
-        ...(changesPicture || s.settings.codec !== 'h264' || s.settings.crf !== 20 ? { codec: s.settings.codec, crf: s.settings.crf, speed: s.settings.speed } : {}),
+        // Nothing asked of the picture or the encoder (H.264 and CRF 20 are the defaults): the video is
+        // copied untouched. 'auto' leaves the codec to the engine.
+        ...(changesPicture || (s.settings.codec !== 'auto' && s.settings.codec !== 'h264') || s.settings.crf !== 20 ? { ...(s.settings.codec === 'auto' ? {} : { codec: s.settings.codec }), crf: s.settings.crf, speed: s.settings.speed } : {}),
         device: exportDevice(s.settings.device, s.engineInfo),
         overwrite: s.settings.overwrite,
       });

@@ -34,6 +34,7 @@ export function SettingsDialog() {
           <div>
             <label htmlFor="codec">Video codec</label>
             <select id="codec" value={settings.codec} onChange={(e) => updateSettings({ codec: e.target.value as typeof settings.codec })}>
+              <option value="auto">Automatic (H.264; 10-bit HEVC for HDR clips)</option>
               <option value="h264">H.264 (plays everywhere)</option>
               <option value="h265">H.265 / HEVC (smaller)</option>
               <option value="vp9">VP9 (WebM)</option>

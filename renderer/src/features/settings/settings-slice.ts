@@ -8,7 +8,8 @@ export interface ExportSettings {
   outputFolder: string;
   namingTemplate: string;
   container: 'mp4' | 'mkv' | 'webm' | 'mov';
-  codec: 'h264' | 'h265' | 'vp9';
+  /** 'auto': the engine's choice (H.264, or 10-bit HEVC for a 10-bit or HDR clip). */
+  codec: 'auto' | 'h264' | 'h265' | 'vp9';
   /** Constant quality; lower is better. */
   crf: number;
   speed: 'ultrafast' | 'veryfast' | 'fast' | 'medium' | 'slow';
@@ -34,7 +35,7 @@ export interface SettingsSlice extends SettingsState {
 }
 
 const KEY = 'clearcut-settings';
-export const DEFAULT_SETTINGS: ExportSettings = { outputFolder: '', namingTemplate: '{name}_clean', container: 'mp4', codec: 'h264', crf: 20, speed: 'veryfast', device: 'cpu', overwrite: false };
+export const DEFAULT_SETTINGS: ExportSettings = { outputFolder: '', namingTemplate: '{name}_clean', container: 'mp4', codec: 'auto', crf: 20, speed: 'veryfast', device: 'cpu', overwrite: false };
 
 const load = (): ExportSettings => {
   try {
