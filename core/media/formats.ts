@@ -73,8 +73,10 @@ export const needsDeepCodec = (video: { bitDepth: number; color: { transfer?: st
 
 /** What an export says when it writes a 10-bit or HDR source as 8-bit H.264 (previews, which must play in the app, leave it out). */
 export const SHALLOW_H264 = 'which H.264 stores with 8 bits';
+/** "10-bit HDR", "8-bit HDR", "12-bit": how a source's depth is named in warnings and notes. */
+export const depthLabel = (video: { bitDepth: number; color: { transfer?: string } }): string => `${video.bitDepth}-bit${HDR_TRANSFERS.includes(video.color.transfer ?? '') ? ' HDR' : ''}`;
 export const shallowH264Warning = (file: string, video: { bitDepth: number; color: { transfer?: string } }): string =>
-  `${file} has ${video.bitDepth}-bit${HDR_TRANSFERS.includes(video.color.transfer ?? '') ? ' HDR' : ''} video, ${SHALLOW_H264}: smooth gradients may band. --codec h265 keeps 10 bits.`;
+  `${file} has ${depthLabel(video)} video, ${SHALLOW_H264}: smooth gradients may band. --codec h265 keeps 10 bits.`;
 
 /**
  * The video codec used when the user names none: the container's natural one, H.264, which plays

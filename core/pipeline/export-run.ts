@@ -10,7 +10,7 @@ import { ProgressTracker, type StageWeight } from '../common/progress.js';
 import { droppedSubtitles, needsRotationRemux, type AudioTrackPlan, type EncodePlan } from '../media/encode-args.js';
 import { encodeAudioOnly, encodeFrames, encodeFromSource, remuxWithRotation } from '../media/encoder.js';
 import { ffmpegFeatures } from '../media/ffmpeg-binaries.js';
-import { canCopyVideo, checkVideoCodecFits, containerForOutput, defaultVideoCodec, needsDeepCodec, shallowH264Warning, type Container, type VideoCodec } from '../media/formats.js';
+import { canCopyVideo, checkVideoCodecFits, containerForOutput, defaultVideoCodec, depthLabel, needsDeepCodec, shallowH264Warning, type Container, type VideoCodec } from '../media/formats.js';
 import { readVideoFrames } from '../media/frame-reader.js';
 import type { MediaInfo } from '../media/media-info.js';
 import { rawFormat, workingFormatFor } from '../media/pixel-formats.js';
@@ -214,6 +214,9 @@ export class ExportRun {
     const reencoded = videoStages.length || req.pipeFrames || !copy;
     if (reencoded && this.codec === 'h264' && needsDeepCodec(v)) {
       this.warn(shallowH264Warning(media.file, v));
+    }
+    if (reencoded && req.codec === undefined && this.codec === 'h265') {
+      this.notes.push(`The video is ${depthLabel(v)}, so it was written as 10-bit HEVC to keep its gradients smooth (--codec h264 writes 8-bit H.264).`);
     }
     if (videoStages.length || req.pipeFrames) {
       const wanted = videoStages.find((s) => s.format)?.format;

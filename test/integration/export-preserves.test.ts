@@ -127,10 +127,12 @@ describe('export: codecs, loudness and audio-only files', () => {
     const kept = await runExport({ input, output: out, pipeFrames: true });
     expect(tags(out)).toEqual(tags(input));
     expect(kept.warnings.join(' ')).not.toMatch(/8 bits/);
+    expect(kept.notes).toEqual(['The video is 10-bit HDR, so it was written as 10-bit HEVC to keep its gradients smooth (--codec h264 writes 8-bit H.264).']);
     const h264 = path.join(dir, 'out-h264.mp4');
     const reduced = await runExport({ input, output: h264, codec: 'h264', pipeFrames: true });
     expect(tags(h264)).toEqual({ ...tags(input), codec: 'h264', pix: 'yuv420p' });
     expect(reduced.warnings.join(' ')).toMatch(/10-bit HDR video, which H\.264 stores with 8 bits/);
+    expect(reduced.notes).toEqual([]);
   });
 
   it('loudnorm brings speech to -16 LUFS without changing its length', async () => {
