@@ -175,6 +175,8 @@ describe.skipIf(!hasChromium)(`the app in Chromium through clearcut serve${hasCh
     // The inference device: the engine's devices, those it cannot use here disabled (Core ML and DirectML on Linux).
     expect(await settings.getByLabel(/Inference device/).inputValue()).toBe('cpu');
     expect(await settings.locator('select[data-setting="device"] option:disabled').count()).toBeGreaterThanOrEqual(2);
+    // The codec starts at Automatic: the engine keeps 10 bits for HDR clips (H.264 otherwise).
+    expect(await settings.getByLabel('Video codec').inputValue()).toBe('auto');
     await shot('06-settings');
   });
 });
