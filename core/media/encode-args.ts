@@ -6,6 +6,7 @@ import { audioEncoderArgs, canCopyAudio, MUXER_NAME, subtitleCodecFor, type Cont
 import { audioLead, type MediaInfo, type Rational } from './media-info.js';
 import type { RawFormat } from './pixel-formats.js';
 import { colorTagArgs } from './color-tags.js';
+import type { HdrMetadata } from './hdr-metadata.js';
 
 export interface VideoEncoderSettings {
   codec: VideoCodec;
@@ -13,6 +14,8 @@ export interface VideoEncoderSettings {
   crf?: number;
   /** Encoder speed preset (x264/x265 names: ultrafast..veryslow). */
   preset?: string;
+  /** HDR10 static metadata to write again (HEVC only; hdr-metadata.ts). */
+  hdr?: HdrMetadata;
 }
 
 export const DEFAULT_CRF: Record<VideoCodec, number | undefined> = { h264: 20, h265: 24, vp9: 32, prores: undefined, ffv1: undefined };
@@ -110,7 +113,12 @@ function videoCodecArgs(s: VideoEncoderSettings, container: Container): string[]
     case 'h264':
       return ['-c:v', 'libx264', '-preset', s.preset ?? 'fast', '-crf', String(crf)];
     case 'h265':
-      return ['-c:v', 'libx265', '-preset', s.preset ?? 'fast', '-crf', String(crf), '-x265-params', 'log-level=error', ...(container === 'mp4' || container === 'mov' ? ['-tag:v', 'hvc1'] : [])];
+    {
+      const hdr = [s.hdr?.masterDisplay && `master-display=${s.hdr.masterDisplay}`, s.hdr?.maxCll && `max-cll=${s.hdr.maxCll}`].filter(Boolean);
+      // HDR10 metadata goes into every keyframe's headers, so a player that seeks still finds it.
+      const params = ['log-level=error', ...hdr, ...(hdr.length ? ['repeat-headers=1'] : [])].join(':');
+      return ['-c:v', 'libx265', '-preset', s.preset ?? 'fast', '-crf', String(crf), '-x265-params', params, ...(container === 'mp4' || container === 'mov' ? ['-tag:v', 'hvc1'] : [])];
+    }
     case 'vp9':
       return ['-c:v', 'libvpx-vp9', '-crf', String(crf), '-b:v', '0', '-row-mt', '1', '-deadline', 'good', '-cpu-used', s.preset === 'slow' ? '1' : '4'];
     case 'prores':

@@ -6,6 +6,7 @@ import { spawnMedia } from './ffmpeg-process.js';
 import { checkInputFile } from './input-check.js';
 import type { AudioStreamInfo, MediaInfo, Rational, StreamInfo, SubtitleStreamInfo, VideoStreamInfo } from './media-info.js';
 import { bitDepthOf } from './pixel-formats.js';
+import { hdrMetadataFrom, type HdrMetadata } from './hdr-metadata.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- ffprobe JSON is untyped at this boundary */
 
@@ -155,6 +156,18 @@ async function probePacketTimes(file: string, streamIndex: number, seconds: numb
   const res = await runProbe(['-v', 'error', '-select_streams', String(streamIndex), '-read_intervals', `%+${seconds}`, '-show_entries', 'packet=pts', '-of', 'csv=p=0', file], signal);
   if (res.code !== 0) return [];
   return res.stdout.split('\n').map((l) => l.trim().replace(/,$/, '')).filter((l) => l !== '' && l !== 'N/A').map(Number).filter(Number.isFinite);
+}
+
+/** HDR10 static metadata of a video stream's first frame (hdr-metadata.ts); empty when it has none. */
+export async function probeHdrMetadata(file: string, streamIndex: number, signal?: AbortSignal): Promise<HdrMetadata> {
+  const res = await runProbe(['-v', 'error', '-select_streams', String(streamIndex), '-read_intervals', '%+#1', '-show_frames', '-show_entries', 'frame=side_data_list', '-of', 'json', file], signal);
+  if (res.code !== 0) return {};
+  try {
+    const frames = (JSON.parse(res.stdout) as { frames?: Array<{ side_data_list?: Array<Record<string, unknown>> }> }).frames ?? [];
+    return hdrMetadataFrom(frames[0]?.side_data_list ?? []);
+  } catch {
+    return {};
+  }
 }
 
 async function readHead(file: string): Promise<Buffer> {

@@ -14,7 +14,7 @@ import { canCopyVideo, checkVideoCodecFits, containerForOutput, defaultVideoCode
 import { readVideoFrames } from '../media/frame-reader.js';
 import type { MediaInfo } from '../media/media-info.js';
 import { rawFormat, workingFormatFor } from '../media/pixel-formats.js';
-import { probeMedia } from '../media/probe.js';
+import { probeHdrMetadata, probeMedia } from '../media/probe.js';
 import type { FrameStream } from '../media/video-frame.js';
 import { buildStages } from '../stages/index.js';
 import type { ExportRequest, ExportSummary, StageTiming } from './export-request.js';
@@ -207,7 +207,9 @@ export class ExportRun {
   private async encodeVideo(base: Omit<EncodePlan, 'video'>): Promise<EncodePlan> {
     const { req, media } = this;
     const v = media.video!;
-    const encoder = { codec: this.codec, crf: req.crf, preset: req.preset };
+    // PQ video re-encoded to HEVC keeps its HDR10 mastering-display and light-level metadata.
+    const hdr = this.codec === 'h265' && v.color.transfer === 'smpte2084' ? await probeHdrMetadata(media.file, v.index, this.signal) : undefined;
+    const encoder = { codec: this.codec, crf: req.crf, preset: req.preset, hdr };
     const total = v.frameCount;
     const videoStages = this.stages.video;
     const copy = req.codec === undefined && req.crf === undefined && req.preset === undefined && !base.captions?.burnFile && canCopyVideo(v.codec, this.container);

@@ -2,12 +2,14 @@
  * `clearcut export` on real ffmpeg: what creators care about survives the trip through the
  * pipeline (frames piped through Node), checked independently with ffprobe.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ffprobeBinary } from '../../core/media/ffmpeg-binaries.js';
 import { runExport } from '../../core/pipeline/run-export.js';
 import { measureLoudness, DEFAULT_LOUDNESS } from '../../core/stages/loudnorm/loudness.js';
-import { audioOnlyClip, cfrClip, ffprobeJson, hdrClip, meanRgb, multiTrackClip, rgbClip, rotatedClip, SPEECH, vfrClip, videoPts, workDir, yuv444Clip } from './fixtures.js';
+import { audioOnlyClip, cfrClip, ffprobeJson, hdr10Clip, hdrClip, meanRgb, multiTrackClip, rgbClip, rotatedClip, SPEECH, vfrClip, videoPts, workDir, yuv444Clip } from './fixtures.js';
 
 const num = (s: string | undefined): number => Number(s);
 const streamOf = (file: string, type: string) => ffprobeJson(file).streams.filter((s) => s.codec_type === type);
@@ -133,6 +135,25 @@ describe('export: codecs, loudness and audio-only files', () => {
     expect(tags(h264)).toEqual({ ...tags(input), codec: 'h264', pix: 'yuv420p' });
     expect(reduced.warnings.join(' ')).toMatch(/10-bit HDR video, which H\.264 stores with 8 bits/);
     expect(reduced.notes).toEqual([]);
+  });
+
+  it('HDR10 (PQ) keeps its mastering-display and content-light metadata through a re-encode', async () => {
+    const input = hdr10Clip();
+    /** The first frame's HDR10 side data, as ffprobe reports it. */
+    const hdr10 = (f: string): unknown[] => {
+      const out = execFileSync(ffprobeBinary().path, ['-v', 'error', '-select_streams', 'v:0', '-read_intervals', '%+#1', '-show_frames', '-show_entries', 'frame=side_data_list', '-of', 'json', f], { encoding: 'utf8' });
+      const list = (JSON.parse(out) as { frames: Array<{ side_data_list?: Array<{ side_data_type: string }> }> }).frames[0]?.side_data_list ?? [];
+      return list.filter((d) => /Mastering display|Content light level/.test(d.side_data_type));
+    };
+    expect(hdr10(input)).toHaveLength(2);
+    const dir = workDir('hdr10');
+    for (const [name, mode] of [['piped.mp4', { pipeFrames: true }], ['reencoded.mkv', { crf: 26 }]] as const) {
+      const out = path.join(dir, name);
+      await runExport({ input, output: out, ...mode });
+      const [v] = streamOf(out, 'video');
+      expect({ codec: v.codec_name, pix: v.pix_fmt, transfer: v.color_transfer }).toEqual({ codec: 'hevc', pix: 'yuv420p10le', transfer: 'smpte2084' });
+      expect(hdr10(out)).toEqual(hdr10(input));
+    }
   });
 
   it('loudnorm brings speech to -16 LUFS without changing its length', async () => {

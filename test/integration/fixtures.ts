@@ -90,6 +90,16 @@ export const hdrClip = (): string =>
     ]),
   );
 
+/** HDR10: 10-bit HEVC tagged BT.2020 / PQ, with mastering-display and content-light metadata. */
+export const hdr10Clip = (): string =>
+  fixture('hdr10-pq.mp4', (f) =>
+    ffmpeg([
+      '-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=30', '-t', '1', '-pix_fmt', 'yuv420p10le', '-c:v', 'libx265', '-preset', 'ultrafast',
+      '-x265-params', 'log-level=error:master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,50):max-cll=1000,400:repeat-headers=1',
+      '-color_primaries', 'bt2020', '-color_trc', 'smpte2084', '-colorspace', 'bt2020nc', '-tag:v', 'hvc1', '-f', 'mp4', f,
+    ]),
+  );
+
 /** Tagged RGB (gbrp, sRGB, full range) in FFV1: what lossless exports and screen captures give. */
 export const rgbClip = (): string =>
   fixture('rgb-tagged.mkv', (f) =>
