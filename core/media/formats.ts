@@ -66,16 +66,20 @@ export function canCopyVideo(codec: string, container: Container): boolean {
 }
 
 /** Transfer functions (ffprobe names) of HDR video: PQ (HDR10, Dolby Vision) and HLG. */
-export const HDR_TRANSFERS = ['smpte2084', 'arib-std-b67'];
+const HDR_TRANSFERS = ['smpte2084', 'arib-std-b67'];
+
+/** What the codec choice needs to know of a source's picture (media-info.ts VideoStreamInfo). */
+type SourceDepth = { bitDepth: number; color: { transfer?: string } };
 
 /** More than 8 bits a sample, or an HDR transfer: the picture H.264 (8-bit as encoded here) would band. */
-export const needsDeepCodec = (video: { bitDepth: number; color: { transfer?: string } }): boolean => video.bitDepth > 8 || HDR_TRANSFERS.includes(video.color.transfer ?? '');
+const isHdr = (video: SourceDepth): boolean => HDR_TRANSFERS.includes(video.color.transfer ?? '');
+export const needsDeepCodec = (video: SourceDepth): boolean => video.bitDepth > 8 || isHdr(video);
 
 /** What an export says when it writes a 10-bit or HDR source as 8-bit H.264 (previews, which must play in the app, leave it out). */
 export const SHALLOW_H264 = 'which H.264 stores with 8 bits';
 /** "10-bit HDR", "8-bit HDR", "12-bit": how a source's depth is named in warnings and notes. */
-export const depthLabel = (video: { bitDepth: number; color: { transfer?: string } }): string => `${video.bitDepth}-bit${HDR_TRANSFERS.includes(video.color.transfer ?? '') ? ' HDR' : ''}`;
-export const shallowH264Warning = (file: string, video: { bitDepth: number; color: { transfer?: string } }): string =>
+export const depthLabel = (video: SourceDepth): string => `${video.bitDepth}-bit${isHdr(video) ? ' HDR' : ''}`;
+export const shallowH264Warning = (file: string, video: SourceDepth): string =>
   `${file} has ${depthLabel(video)} video, ${SHALLOW_H264}: smooth gradients may band. --codec h265 keeps 10 bits.`;
 
 /**
@@ -84,7 +88,7 @@ export const shallowH264Warning = (file: string, video: { bitDepth: number; colo
  * HEVC instead where the container takes HEVC and this ffmpeg has libx265 (`encoders`; unknown
  * counts as having it).
  */
-export function defaultVideoCodec(container: Container, video?: { bitDepth: number; color: { transfer?: string } }, encoders?: Set<string>): VideoCodec {
+export function defaultVideoCodec(container: Container, video?: SourceDepth, encoders?: Set<string>): VideoCodec {
   if (container === 'webm') return 'vp9';
   const hevcFits = container === 'mp4' || container === 'mov' || container === 'matroska';
   if (video && needsDeepCodec(video) && hevcFits && (!encoders || encoders.has('libx265'))) return 'h265';

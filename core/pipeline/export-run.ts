@@ -207,13 +207,13 @@ export class ExportRun {
   private async encodeVideo(base: Omit<EncodePlan, 'video'>): Promise<EncodePlan> {
     const { req, media } = this;
     const v = media.video!;
-    // PQ video re-encoded to HEVC keeps its HDR10 mastering-display and light-level metadata.
-    const hdr = this.codec === 'h265' && v.color.transfer === 'smpte2084' ? await probeHdrMetadata(media.file, v.index, this.signal) : undefined;
-    const encoder = { codec: this.codec, crf: req.crf, preset: req.preset, hdr };
     const total = v.frameCount;
     const videoStages = this.stages.video;
     const copy = req.codec === undefined && req.crf === undefined && req.preset === undefined && !base.captions?.burnFile && canCopyVideo(v.codec, this.container);
     const reencoded = videoStages.length || req.pipeFrames || !copy;
+    // PQ video re-encoded to HEVC keeps its HDR10 mastering-display and light-level metadata (a copy keeps it anyway).
+    const hdr = reencoded && this.codec === 'h265' && v.color.transfer === 'smpte2084' ? await probeHdrMetadata(media.file, v.index, this.signal) : undefined;
+    const encoder = { codec: this.codec, crf: req.crf, preset: req.preset, hdr };
     if (reencoded && this.codec === 'h264' && needsDeepCodec(v)) {
       this.warn(shallowH264Warning(media.file, v));
     }
