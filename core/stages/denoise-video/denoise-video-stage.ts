@@ -34,6 +34,8 @@ export interface DenoiseVideoOptions {
   maxTilePixels?: number;
   /** Guided-filter the chroma of full-resolution (RGB, 4:4:4) frames after the network (chroma.ts); default on. */
   chromaFilter?: boolean;
+  /** Put back the clip's own grain where still regions are averaged (grainKeep); default on. */
+  keepGrain?: boolean;
 }
 
 /** The trained range of the network's noise input. */
@@ -55,6 +57,20 @@ export function motionWidening(ratio: number): number {
   if (ratio <= 1.2) return 1;
   if (ratio >= 1.3) return Math.min(MAX_MOTION_RATIO, ratio);
   return 1 + ((ratio - 1.2) / 0.1) * 0.3;
+}
+/**
+ * How much of the coarse frame-to-frame texture the model puts back where it averages still regions
+ * (model version 5, models/clearcut-vdn.md): GRAIN_PRIOR / level², at most 1, for the still-region
+ * test's level in 8-bit units. The low-pass that picks the texture out lets through a share of the
+ * noise that grows as level², and the grain of a real camera's clip does not grow with it, so heavy
+ * noise keeps little: about 0.9 at σ 10.5, 0.25 at σ 20, 0.1 at σ 30, and 0.25 to 0.4 for compressed
+ * noise, whose test level is widened. Chosen on the bench's four clips (BENCHMARKS.md): 50 and 75
+ * gained less at σ 10 on the two camera clips, 150 lost on the realistic recipe.
+ */
+export const GRAIN_PRIOR = 100;
+export function grainKeep(motionSigma: number): number {
+  const s = motionSigma * 255;
+  return s > 0 ? Math.min(1, GRAIN_PRIOR / (s * s)) : 1;
 }
 /** Used when the clip gives nothing to measure (black, or all clipped). */
 const FALLBACK_SIGMA = 5 / 255;
@@ -144,7 +160,7 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
         const window = picks.every((j, k) => j === t - half + k) ? slots.run(t - half) : picks.map((j) => ring[j - first].rgb);
         const { frame } = ring[t - first];
         let direct = false;
-        await denoiser.run(window, info.width, info.height, { sigma: sigma(), motion: sigma() * motion() }, (residual, tile) => {
+        await denoiser.run(window, info.width, info.height, { sigma: sigma(), motion: sigma() * motion(), grain: opts.keepGrain === false ? 0 : grainKeep(sigma() * motion()) }, (residual, tile) => {
           direct = fast && wholeFrame(tile, info.width, info.height);
           if (direct) addResidualYuv420(frame.data, layout, residual, tile.tw / 2, (tile.tw / 2) * (tile.th / 2));
           else copyTileDelta(residual, tile, info.width, info.height, delta);

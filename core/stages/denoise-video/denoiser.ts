@@ -14,6 +14,8 @@ export const WINDOW = 5;
 export interface NoiseLevels {
   sigma: number;
   motion?: number;
+  /** Share of the coarse frame-to-frame texture kept in still regions (0..1; version 5 files). */
+  grain?: number;
 }
 
 export interface VideoDenoiser {
@@ -42,6 +44,7 @@ export async function createVideoDenoiser(opts: DenoiserOptions = {}): Promise<V
   let plan: { width: number; height: number; tiles: Tile[] } | undefined;
   // Version 3 and earlier files have no motion_sigma input.
   const takesMotion = session.inputNames.includes('motion_sigma');
+  const takesGrain = session.inputNames.includes('grain_keep');
   const buffers = new Map<string, Float32Array>();
 
   function buffersFor(t: Tile): Float32Array {
@@ -72,6 +75,7 @@ export async function createVideoDenoiser(opts: DenoiserOptions = {}): Promise<V
           frames: new ort.Tensor('float32', b, [1, 12 * WINDOW, t.th / 2, t.tw / 2]),
           sigma: new ort.Tensor('float32', Float32Array.of(noise.sigma), [1, 1, 1, 1]),
           ...(takesMotion ? { motion_sigma: new ort.Tensor('float32', Float32Array.of(noise.motion ?? noise.sigma), [1, 1, 1, 1]) } : {}),
+          ...(takesGrain ? { grain_keep: new ort.Tensor('float32', Float32Array.of(noise.grain ?? 0), [1, 1, 1, 1]) } : {}),
         });
         onTile(out.residual.data as Float32Array, t);
       }

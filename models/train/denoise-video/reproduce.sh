@@ -37,4 +37,6 @@ $PY $T/train.py $COMMON --steps 8000 --lr 1e-4 --val-every 2000 --mean-skip --pr
 $PY $T/train.py $COMMON --steps 8000 --lr 1e-4 --val-every 2000 --mean-skip --prefilter --static 0.4 --native 0.6 --texture \
     --sigma-power 1.5 --smooth 0.25 --seed 8 --init-from $C/7-light/best.pt --out $C/8-smooth --resume
 $PY $T/export_onnx.py --ckpt $C/8-smooth/best.pt --out models/clearcut-vdn/clearcut-vdn.onnx
+# version 5: the fixed grain-keeping step after the network (nothing trained)
+$PY $T/add_grain_keep.py models/clearcut-vdn/clearcut-vdn.onnx
 echo "Then put the new sha256 into models/manifest.json: sha256sum models/clearcut-vdn/clearcut-vdn.onnx"
