@@ -65,7 +65,7 @@ export function motionWidening(ratio: number): number {
  * noise that grows as level², and the grain of a real camera's clip does not grow with it, so heavy
  * noise keeps little: about 0.9 at σ 10.5, 0.25 at σ 20, 0.1 at σ 30, and 0.25 to 0.4 for compressed
  * noise, whose test level is widened. Chosen on the bench's four clips (BENCHMARKS.md): 50 and 75
- * gained less at σ 10 on the two camera clips, 150 lost on the realistic recipe.
+ * gained less at σ 10 on the classroom clip, 150 lost on its realistic recipe (models/clearcut-vdn.md).
  */
 export const GRAIN_PRIOR = 100;
 export function grainKeep(motionSigma: number): number {
