@@ -69,6 +69,10 @@ export interface PreviewFiles {
   captionsVtt?: string;
   start: number;
   duration: number;
+  /** Stabilization's camera mode as used (Automatic decided on the whole clip), when stabilizing. */
+  camera?: 'smooth-motion' | 'steady' | 'tripod';
+  /** What the preview chose by itself. */
+  notes: string[];
   warnings: string[];
 }
 

@@ -14,7 +14,8 @@ import { runExport } from '../../core/pipeline/run-export.js';
 import { analyzeClipMotion } from '../../core/stages/stabilize/motion-cache.js';
 import { fitFactor } from '../../core/stages/stabilize/path.js';
 import { toPlaneAffine } from '../../core/stages/stabilize/similarity.js';
-import { createStabilizeStage } from '../../core/stages/stabilize/stabilize-stage.js';
+import { createStabilizeStage, followsSway } from '../../core/stages/stabilize/stabilize-stage.js';
+import { PreviewRenderer } from '../../core/serve/preview.js';
 import type { Similarity } from '../../core/stages/stabilize/similarity.js';
 import { ffmpeg, ffprobeJson, fixture, runCli, videoPts, workDir } from './fixtures.js';
 
@@ -176,6 +177,21 @@ describe('stabilize', () => {
     // Measured: the sway travels 61 of 65 px, and the jerk falls from 3.8 to 0.15 px.
     expect(after.range).toBeGreaterThan(0.8 * before.range);
     expect(after.jerk).toBeLessThan(0.1 * before.jerk);
+  });
+
+  it('a preview decides the Automatic camera mode on the whole clip, as the export does, not on its excerpt', async () => {
+    const dir = workDir('stabilize-preview');
+    const media = await probeMedia(swayClip());
+    const preview = new PreviewRenderer(path.join(dir, 'previews'), dir);
+    const shown = await preview.render(media, { input: media.file, start: 0, duration: 1, stabilize: 0.5 });
+    expect(shown.camera).toBe('smooth-motion');
+    expect(shown.notes).toEqual([expect.stringMatching(/sways.*as the export will/)]);
+    // The excerpt alone would have been held still (what previews did before).
+    const excerpt = await probeMedia(shown.before);
+    expect(followsSway(await analyzeClipMotion(excerpt, { cacheDir: dir }), excerpt.video!)).toBe(false);
+    // A mode the user chose is used as is, with no note.
+    const chosen = await preview.render(media, { input: media.file, start: 0, duration: 1, stabilize: 0.5, stabilizeCamera: 'steady' });
+    expect([chosen.camera, chosen.notes]).toEqual(['steady', []]);
   });
 
   it('crop mode never shows an empty border', async () => {

@@ -56,6 +56,16 @@ export interface StabilizeResult {
  */
 export const SMOOTH_MOTION_SECONDS = 0.5;
 
+/** The clip's frame rate for the path's time constants (30 when the stream does not say). */
+export function pathFps(video: { avgFrameRate: { num: number; den: number } }): number {
+  return video.avgFrameRate.num > 0 ? video.avgFrameRate.num / video.avgFrameRate.den : 30;
+}
+
+/** Automatic camera mode: follow the slow motion (true) or hold the frame still, decided on the whole clip's motion. */
+export function followsSway(motion: ClipMotion, video: { avgFrameRate: { num: number; den: number } }): boolean {
+  return sways(motion.frames, pathFps(video), SMOOTH_MOTION_SECONDS);
+}
+
 /** 'fill' looks this many frames back and ahead for pixels to fill the borders with. */
 export const FILL_NEIGHBOURS = 5;
 
@@ -70,8 +80,8 @@ export function createStabilizeStage(opts: StabilizeOptions): StabilizeStage {
     const unreliable = motion.frames.filter((f, i) => i > 0 && !f.reliable).length;
     if (unreliable > motion.frames.length / 3) ctx.warn(`Camera motion could not be measured on ${unreliable} of ${motion.frames.length} frames (black or flat, a cut, or too dim or blurred even for the learned optical flow); those frames are not stabilized.`);
     const aspect = video.height / video.width;
-    const fps = video.avgFrameRate.num > 0 ? video.avgFrameRate.num / video.avgFrameRate.den : 30;
-    const smoothMotion = !opts.tripod && (opts.smoothMotion ?? sways(motion.frames, fps, SMOOTH_MOTION_SECONDS));
+    const fps = pathFps(video);
+    const smoothMotion = !opts.tripod && (opts.smoothMotion ?? followsSway(motion, video));
     if (smoothMotion && opts.smoothMotion === undefined) ctx.note?.('The camera sways, so stabilization kept its slow motion and removed only the shake (--no-smooth-motion holds the frame still).');
     let warps = await planCameraPath(motion.frames, { strength: opts.strength, width: video.width, height: video.height, fps, tripod: opts.tripod, border, weights: opts.weights, followSeconds: smoothMotion ? SMOOTH_MOTION_SECONDS : undefined });
     if (border === 'crop') {

@@ -59,7 +59,7 @@ export function PreviewPanel() {
         {status === 'rendering' && result && <div className="busy-overlay">Rendering…</div>}
       </div>
       {error && <p className="error" role="alert">{error}</p>}
-      {result && result.warnings.length > 0 && <p className="muted small">{result.warnings.join(' ')}</p>}
+      {result && result.notes.length + result.warnings.length > 0 && <p className="muted small">{[...result.notes, ...result.warnings].join(' ')}</p>}
       <div className="transport muted small">
         <span>Playhead {formatDuration(playhead)}</span>
         <span className="hint">J/L move 1 s · K or Space play · P preview · drag caption edges to retime</span>
