@@ -4,9 +4,11 @@
     /usr/bin/python3 models/train/denoise-video/export_onnx.py \
         --ckpt .cache/train-out/best.pt --out models/clearcut-vdn/clearcut-vdn.onnx
 
-Version 4 (a checkpoint of train_fast.py, fast_model.FastVDN) is exported as trained: its training
-graph already has the shipped inputs and output. Version 3 and earlier (train.py, model.ClearcutVDN)
-ship as model.DeployVDN, the trained network rearranged for inference (same function):
+A checkpoint of train_fast.py (fast_model.FastVDN, an experiment that was not shipped) is exported
+as trained: its training graph already has the shipped inputs and output. The shipped network
+(train.py, model.ClearcutVDN; version 3's weights, exported with motion_sigma as version 4) goes out
+as model.DeployVDN, the trained network rearranged for inference (same function); add_grain_keep.py
+then appends version 5's fixed grain-keeping step:
 Inputs:  frames [1,60,H/2,W/2] float32 = pixel_unshuffle(5 RGB frames 0..1, frame-major, 2)
          sigma  [1,1,1,1] float32 (noise RMS in 0..1 units; 0 -> near identity)
          motion_sigma [1,1,1,1] float32 (the level the still-region test compares frame
