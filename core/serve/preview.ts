@@ -69,9 +69,10 @@ export class PreviewRenderer {
       signal,
     });
     const captionsVtt = summary.sidecars.find((s) => s.endsWith('.vtt'));
+    const notes = job.stabilizeCamera === undefined && camera === 'smooth-motion' ? [SWAY_NOTE] : [];
     // The preview is H.264 so the app can play it; the export keeps 10 bits, so that warning is not the preview's.
-    const notes = camera !== job.stabilizeCamera && camera === 'smooth-motion' ? [SWAY_NOTE] : [];
-    return { before, after, removedNoise, captionsVtt, start, duration, camera, notes, warnings: summary.warnings.filter((w) => !w.includes(SHALLOW_H264)) };
+    const warnings = summary.warnings.filter((w) => !w.includes(SHALLOW_H264));
+    return { before, after, removedNoise, captionsVtt, start, duration, camera, notes, warnings };
   }
 
   cancel(): void {

@@ -160,7 +160,8 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
         const window = picks.every((j, k) => j === t - half + k) ? slots.run(t - half) : picks.map((j) => ring[j - first].rgb);
         const { frame } = ring[t - first];
         let direct = false;
-        await denoiser.run(window, info.width, info.height, { sigma: sigma(), motion: sigma() * motion(), grain: opts.keepGrain === false ? 0 : grainKeep(sigma() * motion()) }, (residual, tile) => {
+        const still = sigma() * motion();
+        await denoiser.run(window, info.width, info.height, { sigma: sigma(), motion: still, grain: opts.keepGrain === false ? 0 : grainKeep(still) }, (residual, tile) => {
           direct = fast && wholeFrame(tile, info.width, info.height);
           if (direct) addResidualYuv420(frame.data, layout, residual, tile.tw / 2, (tile.tw / 2) * (tile.th / 2));
           else copyTileDelta(residual, tile, info.width, info.height, delta);
