@@ -118,6 +118,37 @@ def motion_frames(img, rng, P, static=False):
     return flip_randomly(torch.stack(out), rng)
 
 
+def add_objects(clean, img, rng):
+    """Paste one or two objects that move on their own across the sequence [T,3,P,P] (in place).
+
+    Each is an ellipse of texture cut from elsewhere in the photo, with a soft edge, moving by up to
+    8 px a frame in its own direction: it covers and uncovers the background, so the frames
+    disagree near it while the rest of the scene holds still or moves with the camera. Without
+    this, every training sequence moves as one piece."""
+    Tn, _, P, _ = clean.shape
+    W, H = img.size
+    for _ in range(int(rng.integers(1, 3))):
+        size = int(rng.uniform(0.15, 0.5) * P)
+        side = min(W, H, size * rng.uniform(1.0, 2.0))
+        x0, y0 = rng.uniform(0, W - side), rng.uniform(0, H - side)
+        tex = img.resize((size, size), Image.BICUBIC, box=(x0, y0, x0 + side, y0 + side), reducing_gap=None)
+        tex = torch.from_numpy(np.asarray(tex, dtype=np.float32) / 255.0).permute(2, 0, 1)
+        g = (torch.arange(size, dtype=torch.float32) + 0.5) / size * 2 - 1
+        r = torch.sqrt(g[:, None] ** 2 / rng.uniform(0.5, 1.0) ** 2 + g[None, :] ** 2 / rng.uniform(0.5, 1.0) ** 2)
+        alpha = ((1 - r) * size / 3).clamp(0, 1)  # an edge about 1.5 px wide
+        v = rng.uniform(-8, 8, 2)
+        p0 = rng.uniform(-size / 2, P - size / 2, 2)
+        for t in range(Tn):
+            x, y = (p0 + v * (t - Tn // 2)).round().astype(int)
+            xa, ya, xb, yb = max(x, 0), max(y, 0), min(x + size, P), min(y + size, P)
+            if xa >= xb or ya >= yb:
+                continue
+            a = alpha[ya - y:yb - y, xa - x:xb - x]
+            dst = clean[t, :, ya:yb, xa:xb]
+            clean[t, :, ya:yb, xa:xb] = dst + a * (tex[:, ya - y:yb - y, xa - x:xb - x] - dst)
+    return clean
+
+
 def jpeg(x, q):
     """x [3,H,W] 0..1 -> JPEG round trip at quality q (4:2:0 as phones do)."""
     a = (x.clamp(0, 1) * 255 + 0.5).byte().permute(1, 2, 0).numpy()
@@ -164,9 +195,11 @@ def add_noise(clean, rng, gen, kind=None, sigma=None, sigma_power=1.0):
     return noisy, s
 
 
-def make_sample(img, rng, gen, P, kind=None, sigma=None, static=0.2, native=0.0, texture=False, sigma_power=1.0):
+def make_sample(img, rng, gen, P, kind=None, sigma=None, static=0.2, native=0.0, texture=False, sigma_power=1.0, objects=0.0):
     still = rng.uniform() < static
     clean = native_frames(img, rng, P, still, texture) if rng.uniform() < native else motion_frames(img, rng, P, still)
+    if objects > 0 and rng.uniform() < objects:
+        clean = add_objects(clean.clone(), img, rng)
     noisy, s = add_noise(clean, rng, gen, kind, sigma, sigma_power)
     return noisy.reshape(T * 3, P, P), clean[T // 2], torch.full((1, P, P), s)
 
@@ -181,9 +214,9 @@ def smoothed(img):
 class Sequences:
     """Infinite stream of training batches; deterministic given the seed."""
 
-    def __init__(self, images, patch, batch, seed, static=0.2, native=0.0, texture=False, sigma_power=1.0, smooth=0.0):
+    def __init__(self, images, patch, batch, seed, static=0.2, native=0.0, texture=False, sigma_power=1.0, smooth=0.0, objects=0.0):
         self.images, self.patch, self.batch, self.static, self.native, self.texture = images, patch, batch, static, native, texture
-        self.sigma_power, self.smooth = sigma_power, smooth
+        self.sigma_power, self.smooth, self.objects = sigma_power, smooth, objects
         self.smoothed = [smoothed(im) for im in images] if smooth > 0 else []
         # weight images by area so big photos give proportionally more patches
         area = np.array([im.width * im.height for im in images], dtype=np.float64)
@@ -196,12 +229,12 @@ class Sequences:
         for _ in range(self.batch):
             k = self.rng.choice(len(self.images), p=self.p)
             img = self.smoothed[k] if self.smooth > 0 and self.rng.uniform() < self.smooth else self.images[k]
-            x, y, s = make_sample(img, self.rng, self.gen, self.patch, static=self.static, native=self.native, texture=self.texture, sigma_power=self.sigma_power)
+            x, y, s = make_sample(img, self.rng, self.gen, self.patch, static=self.static, native=self.native, texture=self.texture, sigma_power=self.sigma_power, objects=self.objects)
             xs.append(x); ys.append(y); ss.append(s)
         return torch.stack(xs), torch.stack(ys), torch.stack(ss)
 
 
-def validation_set(images, patch=128, per_image=4, seed=1234):
+def validation_set(images, patch=128, per_image=4, seed=1234, objects=False):
     """Fixed held-out set: {name: (noisy, clean, sigma)} for 'gauss10/20/30' and
     'real20' (realistic recipe at RMS level 20/255) on the same resampled moving
     sequences, and 'native10/20' on crops at the photos' own pixel grid."""
@@ -235,6 +268,17 @@ def validation_set(images, patch=128, per_image=4, seed=1234):
             xs.append(noisy.reshape(T * 3, patch, patch)); ys.append(clean[T // 2])
             ss.append(torch.full((1, patch, patch), sig))
         out[name] = (torch.stack(xs), torch.stack(ys), torch.stack(ss))
+    if objects:
+        # Objects moving on their own (add_objects) over a still scene (half) or a moving one.
+        r = np.random.default_rng(seed + 555)
+        g = torch.Generator().manual_seed(seed + 555)
+        xs, ys, ss = [], [], []
+        for i, img in enumerate(img for img in images for _ in range(per_image)):
+            clean = add_objects(motion_frames(img, r, patch, static=(i % 2 == 0)), img, r)
+            noisy, sig = add_noise(clean, r, g, "gauss", 20 / 255)
+            xs.append(noisy.reshape(T * 3, patch, patch)); ys.append(clean[T // 2])
+            ss.append(torch.full((1, patch, patch), sig))
+        out["objects20"] = (torch.stack(xs), torch.stack(ys), torch.stack(ss))
     return out
 
 

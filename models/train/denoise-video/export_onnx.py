@@ -8,7 +8,8 @@ A checkpoint of train_fast.py (fast_model.FastVDN, an experiment that was not sh
 as trained: its training graph already has the shipped inputs and output. The shipped network
 (train.py, model.ClearcutVDN; version 3's weights, exported with motion_sigma as version 4) goes out
 as model.DeployVDN, the trained network rearranged for inference (same function); add_grain_keep.py
-then appends version 5's fixed grain-keeping step:
+then appends version 5's fixed grain-keeping step. A `.npz` checkpoint of gpu_perframe.sh
+(perframe_model.PerFrameVDN, an experiment, not shipped) goes out as trained, with all four inputs:
 Inputs:  frames [1,60,H/2,W/2] float32 = pixel_unshuffle(5 RGB frames 0..1, frame-major, 2)
          sigma  [1,1,1,1] float32 (noise RMS in 0..1 units; 0 -> near identity)
          motion_sigma [1,1,1,1] float32 (the level the still-region test compares frame
@@ -30,8 +31,46 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fast_model import FastVDN  # noqa: E402
 from model import ClearcutVDN, DeployVDN  # noqa: E402
+from perframe_model import Exported, PerFrameVDN  # noqa: E402
 
 LIMIT = 2 * 1024 * 1024
+
+
+def export_perframe(path, out):
+    """Version 6: a PerFrameVDN checkpoint (train_fast.py variant perframe*, saved as .npz by
+    gpu_perframe.sh). Its graph already takes all four inputs and holds version 5's grain step, so
+    the reference pair is written here with grain_keep and the residual PyTorch gives for it."""
+    import numpy as np
+    m = ClearcutVDN(16, 32, 3, mean_skip=True)
+    state = {k: torch.from_numpy(v) for k, v in np.load(path).items()}
+    # variant v3-more saves the bare ClearcutVDN: version 3's averaging, exported the same way
+    net = PerFrameVDN(m, per_frame=all(k.startswith("m.") for k in state)).eval()
+    net.load_state_dict(state if net.per_frame else {"m." + k: v for k, v in state.items()})
+    model = Exported(net).eval()
+    g = torch.Generator().manual_seed(7)
+    # one picture plus a little noise per frame, and one frame that differs, so the per-frame weights take part
+    still = torch.rand(1, 3, 16, 24, generator=g).repeat(1, 5, 1, 1) + 0.03 * torch.randn(1, 15, 16, 24, generator=g)
+    still[:, 12:15, :8] += 0.3
+    full = torch.round(still * 1e6) / 1e6
+    frames = F.pixel_unshuffle(full, 2)
+    sigma = torch.full((1, 1, 1, 1), 6 / 255)
+    motion, keep = sigma * 1.3, torch.full((1, 1, 1, 1), 0.5)
+    with torch.no_grad():
+        want = net(full, torch.full((1, 1, 16, 24), 6 / 255)) - full[:, 6:9]
+        check = F.pixel_shuffle(model(frames, sigma, sigma, torch.zeros_like(keep)), 2)
+        ref = model(frames, sigma, motion, keep)
+    err = float((check - want).abs().max())
+    print(f"export graph vs training graph: max abs difference {err:.2e}")
+    if err > 1e-5:
+        sys.exit("the export graph does not compute the trained function")
+    torch.onnx.export(model, (frames, sigma, motion, keep), out, opset_version=17,
+                      input_names=["frames", "sigma", "motion_sigma", "grain_keep"], output_names=["residual"],
+                      dynamic_axes={"frames": {2: "height2", 3: "width2"}, "residual": {2: "height2", 3: "width2"}})
+    t = lambda x: {"dims": list(x.shape), "data": x.flatten().tolist()}
+    with open(os.path.join(os.path.dirname(os.path.abspath(out)), "reference.json"), "w") as f:
+        json.dump({"frames": t(frames), "sigma": t(sigma), "motion_sigma": t(motion), "grain_keep": t(keep),
+                   "residual": t(ref), "checkpoint": os.path.basename(path)}, f)
+    return out
 
 
 def main():
@@ -40,6 +79,10 @@ def main():
     ap.add_argument("--out", default="models/clearcut-vdn/clearcut-vdn.onnx")
     ap.add_argument("--prefilter", action="store_true", help="ship model.static_prefilter in the graph (default: as trained)")
     args = ap.parse_args()
+    if args.ckpt.endswith(".npz"):
+        export_perframe(args.ckpt, args.out)
+        report_size(args.out)
+        return
     ck = torch.load(args.ckpt, map_location="cpu")
     if ck.get("variant") == "fast":
         deploy = FastVDN(**ck["cfg"]).eval()
@@ -83,8 +126,13 @@ def main():
                    "motion_sigma": {"dims": list(motion.shape), "data": motion.flatten().tolist()},
                    "residual": {"dims": list(ref.shape), "data": ref.flatten().tolist()},
                    "step": ck["step"]}, f)
-    size = os.path.getsize(args.out)
-    print(f"{args.out}: {size} bytes ({size / 1024:.1f} KiB), step {ck['step']}")
+    print(f"step {ck['step']}")
+    report_size(args.out)
+
+
+def report_size(path):
+    size = os.path.getsize(path)
+    print(f"{path}: {size} bytes ({size / 1024:.1f} KiB)")
     if size >= LIMIT:
         sys.exit(f"model is {size} bytes, over the 2 MB limit")
 

@@ -1,14 +1,15 @@
 #!/usr/bin/python3
-"""Train version 4 of the video denoiser (fast_model.FastVDN) for a fixed wall-clock budget.
+"""Train video denoiser candidates side by side for a fixed wall-clock budget (experiments, not shipped:
+fast_model.FastVDN, perframe_model.PerFrameVDN, and the shipped network trained on).
 
     python3 models/train/denoise-video/train_fast.py --seconds 400 --out .cache/train/v4
 
 Built for a GPU machine with many cores: batches are made by --workers processes (dataset.py, the
 same sequences and noise as version 3's last stage), the learning rate follows a cosine over the
-time budget rather than a step count, so a run always ends on schedule. Writes <out>/best.pt,
-<out>/last.pt, <out>/log.jsonl and <out>/summary.json (steps, samples, hardware, validation PSNR).
-With --compare-onnx the same validation set is also scored with a shipped ONNX file (onnxruntime),
-so the two versions are compared on one machine in one run.
+time budget rather than a step count, so a run always ends on schedule. Writes <out>/best-<variant>.pt,
+<out>/log.jsonl and <out>/summary.json (steps, samples, hardware, validation PSNR). With
+--compare-onnx the shipped file's network (read back from its weights and checked against its
+reference pair) is scored on the same validation set, so the versions are compared in one run.
 """
 import argparse
 import json
@@ -27,6 +28,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dataset  # noqa: E402
 from fast_model import FastVDN, macs_per_pixel  # noqa: E402
 from model import ClearcutVDN  # noqa: E402
+from perframe_model import PerFrameVDN  # noqa: E402
 from train import charbonnier  # noqa: E402
 
 
@@ -42,7 +44,7 @@ class Batches(torch.utils.data.IterableDataset):
         wid = info.id if info else 0
         torch.set_num_threads(1)
         seq = dataset.Sequences(self.images, a.patch, a.batch, a.seed * 1000 + wid, static=a.static, native=a.native,
-                                texture=True, sigma_power=a.sigma_power, smooth=a.smooth)
+                                texture=True, sigma_power=a.sigma_power, smooth=a.smooth, objects=a.objects)
         while True:
             yield seq.next()
 
@@ -60,7 +62,7 @@ class Plain(nn.Module):
 
 def v3_from_onnx(path):
     """Version 3 as a trainable ClearcutVDN, its weights read back from the shipped ONNX file
-    (DeployVDN's initializers), checked against onnxruntime on random input."""
+    (DeployVDN's initializers), checked against the file's reference pair (reference.json)."""
     import onnx
     from onnx import numpy_helper
     g = onnx.load(path).graph
@@ -80,25 +82,17 @@ def v3_from_onnx(path):
             st[k] = init["m." + k].reshape(st[k].shape)
     st["up.bias"] = init[up_bias].reshape(st["up.bias"].shape)
     m.load_state_dict(st)
-    x = torch.rand(1, 15, 32, 48)
+    # Checked against the reference pair written with the file (models/clearcut-vdn/reference.json):
+    # version 3's averaging and version 5's grain step, in PyTorch, must give its residual.
+    ref = json.load(open(os.path.join(os.path.dirname(os.path.abspath(path)), "reference.json")))
+    t = lambda k: torch.tensor(ref[k]["data"], dtype=torch.float32).reshape(ref[k]["dims"])
     with torch.no_grad():
-        ours = m(x, torch.full((1, 1, 32, 48), 0.06)) - x[:, 6:9]
-    theirs = OnnxPlain(path)(x, torch.full((1, 1, 1, 1), 0.06)) - x[:, 6:9]
-    err = float((ours - theirs).abs().max())
-    print(f"version 3 read back from {path}: max difference {err:.1e}", flush=True)
-    if err > 1e-4:
+        ours = PerFrameVDN(m, per_frame=False).deploy(t("frames"), t("sigma"), t("motion_sigma"), t("grain_keep"))
+    err = float((ours - t("residual")).abs().max())
+    print(f"version 3 read back from {path}: max difference from its reference pair {err:.1e}", flush=True)
+    if err > 1e-5:
         raise SystemExit("could not read version 3 back from its ONNX file")
     return m
-
-
-class OnnxPlain:
-    def __init__(self, path):
-        import onnxruntime as ort
-        self.sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
-
-    def __call__(self, x, s):
-        r = self.sess.run(None, {"frames": F.pixel_unshuffle(x, 2).numpy(), "sigma": s[:, :, :1, :1].numpy()})[0]
-        return x[:, 6:9] + F.pixel_shuffle(torch.from_numpy(r), 2)
 
 
 @torch.no_grad()
@@ -115,6 +109,9 @@ VARIANTS = {
     "fast": ("version 4 candidate: FastVDN(16, 32), dilated body", lambda a: Plain(FastVDN(a.c1, a.c2)), None),
     "fast-noenc": ("FastVDN(16, 32) without the half-resolution 3x3 after the first layer", lambda a: Plain(FastVDN(a.c1, a.c2, enc=False)), None),
     "v3-more": ("version 3 read back from its ONNX file and trained on", lambda a: v3_from_onnx(a.compare_onnx), 1e-4),
+    "perframe": ("version 3's weights behind the per-frame still test (perframe_model.py), trained on",
+                 lambda a: PerFrameVDN(v3_from_onnx(a.compare_onnx)), 1e-4),
+    "perframe-hi": ("the same at learning rate 3e-4", lambda a: PerFrameVDN(v3_from_onnx(a.compare_onnx)), 3e-4),
 }
 
 
@@ -135,6 +132,7 @@ def main():
     ap.add_argument("--native", type=float, default=0.6)
     ap.add_argument("--sigma-power", type=float, default=1.5)
     ap.add_argument("--smooth", type=float, default=0.25)
+    ap.add_argument("--objects", type=float, default=0.0, help="share of sequences with objects moving on their own (dataset.add_objects)")
     ap.add_argument("--val-every", type=float, default=100, help="seconds")
     ap.add_argument("--init-dir", help="continue each variant from <dir>/best-<variant>.pt where there is one")
     ap.add_argument("--compare-onnx", help="the shipped ONNX file (version 3): scored on the same validation set")
@@ -147,10 +145,12 @@ def main():
     dev = torch.device(args.device)
     train_imgs, _ = dataset.load_images(args.data, "train")
     val_imgs, val_files = dataset.load_images(args.data, "val")
-    val = dataset.validation_set(val_imgs)
-    compare = validate(OnnxPlain(args.compare_onnx), val, "cpu", chunk=1) if args.compare_onnx else None
+    val = dataset.validation_set(val_imgs, objects=args.objects > 0)
+    # The shipped file's function without its grain step, in PyTorch (v3_from_onnx checks it against
+    # the file's reference pair): the photos carry no grain of their own.
+    compare = validate(PerFrameVDN(v3_from_onnx(args.compare_onnx), per_frame=False).to(dev).eval(), val, dev, chunk=16) if args.compare_onnx else None
     if compare:
-        print("version 3 (onnxruntime):", "  ".join(f"{k} {v['out']:.2f}" for k, v in compare.items()), flush=True)
+        print("shipped network:", "  ".join(f"{k} {v['out']:.2f}" for k, v in compare.items()), flush=True)
 
     runs = {}
     for name in args.variants.split(","):
