@@ -74,7 +74,8 @@ export function bitDepthOf(pixFmt: string): number {
  * chroma resolutions keep their precision, RGB sources travel as planar RGB.
  */
 export function workingFormatFor(pixFmt: string): RawFormat {
-  if (RAW_FORMATS[pixFmt]) return RAW_FORMATS[pixFmt];
+  // Packed rgb24 is a raw format for stills, not for stages: the stabilizer's warp works on planes.
+  if (RAW_FORMATS[pixFmt] && pixFmt !== 'rgb24') return RAW_FORMATS[pixFmt];
   const deep = bitDepthOf(pixFmt) > 8;
   if (/^(gray|ya)/.test(pixFmt)) return RAW_FORMATS.gray;
   if (/^(rgb|bgr|argb|abgr|0rgb|0bgr|x2|gbr|pal8)/.test(pixFmt)) return deep ? RAW_FORMATS.gbrp16le : RAW_FORMATS.gbrp;

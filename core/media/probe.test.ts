@@ -51,6 +51,7 @@ describe('probe helpers', () => {
     expect(workingFormatFor('yuvj420p').name).toBe('yuv420p');
     expect(workingFormatFor('yuv420p10le').name).toBe('yuv420p10le');
     expect(workingFormatFor('rgba').name).toBe('gbrp');
+    expect(workingFormatFor('rgb24').name).toBe('gbrp');
     expect(workingFormatFor('yuv444p').name).toBe('yuv444p');
   });
 

@@ -145,6 +145,19 @@ describe('stabilize', () => {
     expect(decodeRaw(out).equals(decodeRaw(stillClip()))).toBe(true);
   });
 
+  it('stabilizes a packed-RGB source (rgb24, as Cinepak AVIs and PNG sequences decode)', async () => {
+    const dir = workDir('stabilize-rgb24');
+    const input = fixture('stab-shaky-rgb24.mkv', (f) => ffmpeg(['-i', shakyClip(), '-an', '-c:v', 'png', '-pix_fmt', 'rgb24', '-f', 'matroska', f]));
+    expect((await probeMedia(input)).video!.pixelFormat).toBe('rgb24');
+    const out = path.join(dir, 'steady.mkv');
+    const stage = createStabilizeStage({ strength: 0.5, cacheDir: dir });
+    await runExport({ input, output: out, codec: 'ffv1', extraStages: [stage] });
+    expect(videoPts(out)).toEqual(videoPts(input));
+    expect(stage.result!.warps.some((w) => Math.abs(w.tx) > 1e-3)).toBe(true);
+    const jitter = (m: Array<{ dx: number; dy: number }>): number => rms(m.slice(1).flatMap((f) => [f.dx, f.dy]));
+    expect(jitter(await pixelMotion(out))).toBeLessThan(jitter(await pixelMotion(input)) * 0.3);
+  });
+
   it('keeps a smooth pan as a pan', async () => {
     const dir = workDir('stabilize-pan');
     const out = path.join(dir, 'pan.mp4');
