@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
+import { onAbort } from '../common/abort.js';
 import { CancelledError, throwIfAborted } from '../common/errors.js';
 import { ProgressTracker, type StageWeight } from '../common/progress.js';
 import { droppedSubtitles, needsRotationRemux, type AudioTrackPlan, type EncodePlan } from '../media/encode-args.js';
@@ -39,7 +40,9 @@ export class ExportRun {
 
   private constructor(
     private readonly req: ExportRequest,
-    private readonly signal: AbortSignal,
+    /** Aborts everything this export started: the user's cancel, or a failure (see execute). */
+    private readonly stop: AbortController,
+    private readonly unlinkCancel: () => void,
     private readonly media: MediaInfo,
     private readonly target: OutputTarget,
     private readonly container: Container,
@@ -50,14 +53,18 @@ export class ExportRun {
     this.tracker = new ProgressTracker(this.stageWeights(), req.onProgress);
   }
 
+  /** What every ffmpeg process and stage of this export runs under. */
+  private get signal(): AbortSignal {
+    return this.stop.signal;
+  }
+
   /** Probe and validate everything that can be checked before work starts, then claim the output. */
   static async start(request: ExportRequest): Promise<ExportRun> {
     // Absolute paths from here on: the encoder runs in the output folder (see encoder.ts).
     const req = { ...request, input: path.resolve(request.input), output: path.resolve(request.output) };
-    const signal = req.signal ?? new AbortController().signal;
     const all = [...buildStages(req), ...(req.extraStages ?? [])];
     const { container, audioOnly } = containerForOutput(req.output);
-    const media = await probeMedia(req.input, { signal });
+    const media = await probeMedia(req.input, { signal: req.signal });
     validateInputForStages(media, all, audioOnly);
     const withVideo = !!media.video && !audioOnly;
     const codec = req.codec ?? defaultVideoCodec(container, media.video, withVideo ? (await ffmpegFeatures()).encoders : undefined);
@@ -69,7 +76,9 @@ export class ExportRun {
       pcm: all.filter((s): s is AudioPcmStage => s.kind === 'audio-pcm'),
       captions: all.filter((s): s is CaptionStage => s.kind === 'captions'),
     };
-    const run = new ExportRun(req, signal, media, target, container, withVideo, codec, stages);
+    const stop = new AbortController();
+    const unlinkCancel = onAbort(req.signal, () => stop.abort());
+    const run = new ExportRun(req, stop, unlinkCancel, media, target, container, withVideo, codec, stages);
     if (media.video?.variableFrameRate) run.warn(`${media.file} has a variable frame rate; frame timing is kept as recorded.`);
     return run;
   }
@@ -87,10 +96,15 @@ export class ExportRun {
       for (const f of [...sidecars, ...this.laterFiles]) await this.target.commit(f.temp, f.final);
       return this.summary([...sidecars, ...this.laterFiles].map((f) => f.final));
     } catch (e) {
+      const cancelled = this.req.signal?.aborted === true;
+      // A failure anywhere ends every process this export started, also one nobody reads from any
+      // more (a decoder whose stage refused its frames), which would otherwise keep running.
+      this.stop.abort();
       await this.target.discard();
-      if (this.signal.aborted) throw new CancelledError();
+      if (cancelled) throw new CancelledError();
       throw this.target.nameFinalIn(e);
     } finally {
+      this.unlinkCancel();
       await this.target.discard();
     }
   }

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runningMediaProcessCount } from '../../core/media/ffmpeg-process.js';
 import { runExport } from '../../core/pipeline/run-export.js';
 import type { VideoStage } from '../../core/pipeline/stage.js';
 import { nutFileHeader, nutFrameHeader } from '../../core/media/nut-writer.js';
@@ -146,6 +147,24 @@ describe('outputs are never lost or overwritten by accident', () => {
     const r = await runCli(['export', cfrClip(), '-o', existing, '--overwrite']);
     expect(r.code).toBe(0);
     expect(statSync(existing).size).toBeGreaterThan(1000);
+  });
+
+  it('a stage that fails before taking a frame leaves no ffmpeg behind (its decoder was already running)', async () => {
+    const out = path.join(dir, 'refused.mp4');
+    const refusing: VideoStage = {
+      ...identityVideoStage,
+      id: 'refusing',
+      transform: () => {
+        throw new Error('refused before the first frame');
+      },
+    };
+    const before = runningMediaProcessCount();
+    await expect(runExport({ input: cfrClip(), output: out, extraStages: [refusing] })).rejects.toThrow('refused before the first frame');
+    const end = Date.now() + 3000;
+    while (runningMediaProcessCount() > before && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    expect(runningMediaProcessCount()).toBe(before);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.includes('refused'))).toEqual([]);
   });
 
   it('an output extension it cannot write', async () => {
