@@ -40,6 +40,8 @@ function windowClip(name: string, x: string, y: string, extra = '', seconds = 2)
 
 const shakyClip = (): string => windowClip('stab-shaky.mp4', X_EXPR, Y_EXPR);
 const stillClip = (): string => windowClip('stab-still.mp4', '0', '0');
+/** The still clip with a white square crossing it (5 px a frame) and fresh sensor noise in every frame: a tripod shot of something moving. */
+const stillSubjectClip = (): string => windowClip('stab-still-subject.mp4', '0', '0', ",drawbox=x='10+t*125':y=90:w=60:h=60:c=white:t=fill,noise=alls=6:allf=t");
 const panClip = (): string => windowClip('stab-pan.mp4', '(n-25)*1.5', '0');
 /** A slow sway (30 and 20 px, 3.2 and 3.8 s periods) with a small shake on it, 4 s. */
 const swayClip = (): string => windowClip('stab-sway.mp4', 'trunc(30*sin(2*PI*n/80)+3*sin(2*PI*n/4.3)+100)-100', 'trunc(20*sin(2*PI*n/95+1)+2*sin(2*PI*n/3.7)+100)-100', '', 4);
@@ -156,6 +158,19 @@ describe('stabilize', () => {
     expect(stage.result!.warps.some((w) => Math.abs(w.tx) > 1e-3)).toBe(true);
     const jitter = (m: Array<{ dx: number; dy: number }>): number => rms(m.slice(1).flatMap((f) => [f.dx, f.dy]));
     expect(jitter(await pixelMotion(out))).toBeLessThan(jitter(await pixelMotion(input)) * 0.3);
+  });
+
+  it('leaves a still camera untouched when a subject moves before it through sensor noise, and says so', async () => {
+    const dir = workDir('stabilize-still-subject');
+    const stage = createStabilizeStage({ strength: 0.5, cacheDir: dir });
+    const out = path.join(dir, 'still-subject.mkv');
+    const summary = await runExport({ input: stillSubjectClip(), output: out, codec: 'ffv1', extraStages: [stage] });
+    // The measured motion is not exactly zero (the noise and the square move the estimate a little)...
+    const motion = stage.result!.motion.frames.slice(1);
+    expect(motion.some((m) => Math.abs(m.a - 1) + Math.abs(m.b) + Math.abs(m.tx) + Math.abs(m.ty) > 1e-4)).toBe(true);
+    // ...but no correction would move a corner by half a pixel, so none is applied.
+    expect(decodeRaw(out).equals(decodeRaw(stillSubjectClip()))).toBe(true);
+    expect(summary.notes.join(' ')).toMatch(/camera did not move/);
   });
 
   it('keeps a smooth pan as a pan', async () => {

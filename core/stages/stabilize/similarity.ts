@@ -42,6 +42,20 @@ export function apply(s: Similarity, u: number, v: number): [number, number] {
 export const scaleOf = (s: Similarity): number => Math.hypot(s.a, s.b);
 export const angleOf = (s: Similarity): number => Math.atan2(s.b, s.a);
 
+/**
+ * The farthest `s` moves a corner of a width × height frame, in that frame's pixels (coordinates
+ * are centred and scaled by width / 2, as everywhere here).
+ */
+export function cornerShift(s: Similarity, width: number, height: number): number {
+  const v = height / width;
+  let most = 0;
+  for (const [u, w] of [[-1, -v], [1, -v], [-1, v], [1, v]]) {
+    const [x, y] = apply(s, u, w);
+    most = Math.max(most, Math.hypot(x - u, y - w));
+  }
+  return (most * width) / 2;
+}
+
 export function isIdentity(s: Similarity, eps = 1e-9): boolean {
   return Math.abs(s.a - 1) < eps && Math.abs(s.b) < eps && Math.abs(s.tx) < eps && Math.abs(s.ty) < eps;
 }
