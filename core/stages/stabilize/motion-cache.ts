@@ -15,7 +15,7 @@ import { MotionAnalyzer } from './flow-fallback.js';
 import { analysisSize, type FrameMotion } from './motion.js';
 
 /** Bump when the estimator changes, so stale caches are not reused. */
-export const MOTION_ALGORITHM_VERSION = 3;
+export const MOTION_ALGORITHM_VERSION = 4;
 
 export interface ClipMotion {
   version: number;
