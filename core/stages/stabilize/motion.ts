@@ -269,7 +269,7 @@ export class MotionEstimator {
         });
       });
       const agree = this.agreeing(fit.inliers, anchor, to);
-      const step = agree ? (fitSimilarity(Float64Array.from(from), Float64Array.from(to), agree) ?? fit.fit) : fit.fit;
+      const step = agree ? (fitSimilarity(from, to, agree) ?? fit.fit) : fit.fit;
       const motion = normalizeSimilarity(step, this.width, this.height);
       if (!plausible(motion)) {
         return { motion: { ...IDENTITY, reliable: false, inliers: 0, reason: 'implausible' }, tracked, anchored };

@@ -37,7 +37,7 @@ LIMIT = 2 * 1024 * 1024
 
 
 def export_perframe(path, out):
-    """Version 6: a PerFrameVDN checkpoint (train_fast.py variant perframe*, saved as .npz by
+    """The version 6 candidate (not shipped): a PerFrameVDN checkpoint (train_fast.py variant perframe*, saved as .npz by
     gpu_perframe.sh). Its graph already takes all four inputs and holds version 5's grain step, so
     the reference pair is written here with grain_keep and the residual PyTorch gives for it."""
     import numpy as np
