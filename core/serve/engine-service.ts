@@ -7,6 +7,7 @@
 import { readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { ProgressEvent } from '../common/progress.js';
 import { ffmpegBinary, ffmpegFeatures } from '../media/ffmpeg-binaries.js';
 import type { MediaInfo } from '../media/media-info.js';
 import { probeMedia } from '../media/probe.js';
@@ -43,6 +44,8 @@ export class EngineService {
   readonly jobs: AppJobs;
   private readonly previews: PreviewRenderer;
   private readonly probes = new Map<string, Promise<MediaInfo>>();
+  /** Listeners of job events, which also carry the progress of previews named by a previewId. */
+  private readonly previewListeners = new Set<(e: JobEventData) => void>();
 
   /**
    * `workFolder` holds previews; it is readable by the UI. `jobs.db` names the job database (default
@@ -145,9 +148,16 @@ export class EngineService {
     return waveformPeaks(await this.media(this.requireAllowed(p)), buckets);
   }
 
+  /** With a previewId, the preview's progress goes out as job events with that id, and cancelJob(previewId) stops it. */
   async renderPreview(job: PreviewJob): Promise<PreviewFiles> {
     const media = await this.media(this.requireAllowed(job.input));
-    return this.previews.render(media, job);
+    const { previewId: id, ...request } = job;
+    const onProgress = id ? (e: ProgressEvent) => this.emitPreview({ type: 'progress', jobId: id, stage: e.stage, done: e.done, total: e.total, fps: e.fps, eta: e.eta, fraction: e.fraction }) : undefined;
+    return this.previews.render(media, request, { id, onProgress });
+  }
+
+  private emitPreview(e: JobEventData): void {
+    for (const l of this.previewListeners) l(e);
   }
 
   private checkOutput(output: string): string {
@@ -187,8 +197,9 @@ export class EngineService {
     return abs;
   }
 
+  /** Cancel a queued job, or the running preview of that previewId. */
   cancelJob(jobId: string): void {
-    this.jobs.cancel(jobId);
+    if (!this.previews.cancel(jobId)) this.jobs.cancel(jobId);
   }
 
   /** A browser cannot open the engine machine's file manager; the UI shows the folder instead. */
@@ -202,7 +213,12 @@ export class EngineService {
   }
 
   onJobEvent(listener: (e: JobEventData) => void): () => void {
-    return this.jobs.onEvent(listener);
+    const off = this.jobs.onEvent(listener);
+    this.previewListeners.add(listener);
+    return () => {
+      off();
+      this.previewListeners.delete(listener);
+    };
   }
 
   /** `queued` events for exports still waiting or running, for a UI that connects after they started. */

@@ -44,7 +44,7 @@ export const ExportJobSchema = z
   .strict();
 
 export const PreviewJobSchema = z
-  .object({ input: PathArg, start: seconds, duration: z.number().min(0.5).max(10), ...stageFields, captions: z.boolean().optional() })
+  .object({ input: PathArg, start: seconds, duration: z.number().min(0.5).max(10), ...stageFields, captions: z.boolean().optional(), previewId: JobIdArg.optional() })
   .strict();
 
 export const ThumbnailsArgs = z.tuple([PathArg, z.number().int().min(1).max(48)]);

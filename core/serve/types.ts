@@ -60,6 +60,8 @@ export interface PreviewJob extends StageChoice {
   start: number;
   duration: number;
   captions?: boolean;
+  /** The UI's name for this preview: its progress arrives as job events with this id, and cancelJob(previewId) stops it. */
+  previewId?: string;
 }
 
 export interface PreviewFiles {

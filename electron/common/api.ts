@@ -75,6 +75,8 @@ export interface PreviewRequest extends StageSettings {
   /** Seconds, up to 10. */
   duration: number;
   captions?: boolean;
+  /** The UI's name for this preview: its progress arrives as job events with this id, and cancelJob(previewId) stops it. */
+  previewId?: string;
 }
 
 export interface PreviewResult {
@@ -158,7 +160,10 @@ export interface EngineApi {
   thumbnails(path: string, count: number): Promise<string[]>;
   /** Peak level (0..1) of the first audio track in `buckets` equal slices. */
   waveform(path: string, buckets: number): Promise<number[]>;
-  /** Render a before/after preview; a newer preview cancels an older one still running. */
+  /**
+   * Render a before/after preview; a newer preview cancels an older one still running. With a
+   * previewId, progress arrives as job events with that id and cancelJob(previewId) cancels it.
+   */
   renderPreview(request: PreviewRequest): Promise<PreviewResult>;
   /** A URL the renderer can play for an engine-side media file (preview renders, outputs). */
   mediaUrl(path: string): string;

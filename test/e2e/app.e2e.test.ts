@@ -83,8 +83,18 @@ describe.skipIf(!hasChromium)(`the app in Chromium through clearcut serve${hasCh
     }
     // Stabilization's camera mode goes with the preview and export requests (the preview below runs it).
     const camera = page.getByLabel('Camera');
-    // Left alone, the engine chooses from the clip's motion.
+    // Left alone, the engine chooses from the clip's motion: the first preview measures the whole
+    // clip, with progress and time left, and can be cancelled.
     expect(await camera.inputValue()).toBe('auto');
+    await page.click('[data-action="render-preview"]');
+    const progress = page.locator('.preview-progress');
+    await progress.waitFor({ timeout: 30_000 });
+    expect(await progress.textContent()).toMatch(/Starting the preview|Measuring the camera motion|Cutting the excerpt|Rendering before and after/);
+    await shot('02b-preview-progress');
+    await page.click('[data-action="cancel-preview"]');
+    await progress.waitFor({ state: 'detached', timeout: 10_000 });
+    expect(await page.locator('.preview [role="alert"]').count()).toBe(0);
+    expect(await page.locator('[data-action="render-preview"]').isEnabled()).toBe(true);
     await camera.selectOption('smooth-motion');
     expect(await camera.inputValue()).toBe('smooth-motion');
     await shot('02-library');

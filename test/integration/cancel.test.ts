@@ -5,10 +5,7 @@
 import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ffmpeg, fixture, jsonLines, runCli, workDir } from './fixtures.js';
-
-const longClip = (): string =>
-  fixture('long-20s.mp4', (f) => ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=640x360:r=30', '-f', 'lavfi', '-i', 'sine=f=220', '-t', '20', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-f', 'mp4', f]));
+import { jsonLines, longClip, runCli, workDir } from './fixtures.js';
 
 /** Processes whose command line mentions `needle` (our ffmpeg children name files in the work dir). */
 function processesMentioning(needle: string): number[] {

@@ -63,6 +63,10 @@ export const vfrClip = (): string =>
     ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=60', '-f', 'lavfi', '-i', 'sine=f=500:r=48000', '-t', '3', '-vf', "select='not(mod(n,3))+lt(mod(n,7),2)',setpts='PTS+0.004*sin(N*1.7)/TB'", '-vsync', 'vfr', '-video_track_timescale', '90000', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-f', 'mp4', f]),
   );
 
+/** 20 s of a moving pattern with a tone: long enough to cancel mid-way or to report progress several times. */
+export const longClip = (): string =>
+  fixture('long-20s.mp4', (f) => ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=640x360:r=30', '-f', 'lavfi', '-i', 'sine=f=220', '-t', '20', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-f', 'mp4', f]));
+
 export const audioOnlyClip = (): string => fixture('speech-only.m4a', (f) => ffmpeg(['-i', SPEECH, '-c:a', 'aac', '-b:a', '96k', '-f', 'ipod', f]));
 
 export const videoOnlyClip = (): string =>

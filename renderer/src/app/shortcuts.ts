@@ -21,6 +21,7 @@ export function handleShortcut(e: KeyboardEvent, actions: { openClips: () => voi
   if (key === 'j') return s.setPlayhead(s.playhead - 1), true;
   if (key === 'l') return s.setPlayhead(s.playhead + 1), true;
   if (key === 'p') return void s.renderPreview(), true;
+  if (key === 'escape' && s.previewStatus === 'rendering') return void s.cancelPreview(), true;
   if (key === 'arrowdown' || key === 'arrowup') {
     const i = s.clips.findIndex((c) => c.path === s.selectedPath) + (key === 'arrowdown' ? 1 : -1);
     const next = s.clips[i];

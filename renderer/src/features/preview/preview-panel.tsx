@@ -1,20 +1,46 @@
 /** Preview: before/after of the region at the playhead, rendered with the chosen stages. */
 import { useApp } from '../../stores/store';
-import { formatDuration } from '../../app/format';
+import { formatDuration, formatEta } from '../../app/format';
 import { selectedClip } from '../library/library-slice';
 import { ClipStrip, ZoomControls } from './clip-strip';
 import { ComparePlayer } from './compare-player';
-import { PREVIEW_SECONDS } from './preview-slice';
+import { PREVIEW_SECONDS, type PreviewProgress } from './preview-slice';
+
+/** The preview's phases (core/serve/preview.ts), in a creator's words. */
+const PHASES: Record<string, string> = {
+  'analyze-clip-motion': 'Measuring the camera motion of the whole clip (once per clip)',
+  cut: 'Cutting the excerpt',
+  render: 'Rendering before and after',
+};
+
+function PreviewProgressView({ progress, onCancel }: { progress: PreviewProgress; onCancel: () => void }) {
+  const percent = Math.round(progress.fraction * 100);
+  return (
+    <div className="preview-progress" role="status">
+      <div className="preview-progress-text small">
+        <span>{(progress.stage && PHASES[progress.stage]) || 'Starting the preview'}</span>
+        <span className="muted">{`${percent}% ${formatEta(progress.eta)}`}</span>
+      </div>
+      <div className="progress" role="progressbar" aria-label="Preview progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
+        <div style={{ width: `${percent}%` }} />
+      </div>
+      <button className="small" data-action="cancel-preview" onClick={onCancel} title="Stop rendering this preview (Esc)">
+        Cancel
+      </button>
+    </div>
+  );
+}
 
 export function PreviewPanel() {
   const clip = useApp(selectedClip);
   const status = useApp((s) => s.previewStatus);
   const result = useApp((s) => s.previewResult);
   const error = useApp((s) => s.previewError);
+  const progress = useApp((s) => s.previewProgress);
   const mode = useApp((s) => s.compareMode);
   const listen = useApp((s) => s.listen);
   const playhead = useApp((s) => s.playhead);
-  const { renderPreview, setCompareMode, setListen } = useApp.getState();
+  const { renderPreview, cancelPreview, setCompareMode, setListen } = useApp.getState();
   if (!clip) {
     return (
       <section className="panel preview empty-preview" aria-label="Preview">
@@ -53,10 +79,10 @@ export function PreviewPanel() {
         ) : (
           <div className="poster">
             {clip.thumbs[0] ? <img src={clip.thumbs[Math.min(clip.thumbs.length - 1, Math.floor((playhead / (clip.info?.durationSeconds || 1)) * clip.thumbs.length))]} alt="" /> : <div className="poster-audio">♪</div>}
-            <div className="poster-hint">{status === 'rendering' ? 'Rendering the preview…' : 'Press P or “Preview” to compare before and after'}</div>
+            {status !== 'rendering' && <div className="poster-hint">Press P or “Preview” to compare before and after</div>}
           </div>
         )}
-        {status === 'rendering' && result && <div className="busy-overlay">Rendering…</div>}
+        {status === 'rendering' && progress && <PreviewProgressView progress={progress} onCancel={() => void cancelPreview()} />}
       </div>
       {error && <p className="error" role="alert">{error}</p>}
       {result && result.notes.length + result.warnings.length > 0 && <p className="muted small">{[...result.notes, ...result.warnings].join(' ')}</p>}

@@ -1,5 +1,5 @@
 /** Preview: a short before/after render of the region around the playhead. */
-import type { PreviewResult } from '../../../../electron/common/api';
+import type { JobEvent, PreviewResult } from '../../../../electron/common/api';
 import { engine } from '../../api/engine';
 import { errorText, type Slice } from '../../stores/slice';
 import { stageRequest } from '../enhance/enhance-slice';
@@ -8,10 +8,22 @@ import { clampZoom, ZOOM_STEP } from './timeline';
 
 export const PREVIEW_SECONDS = 3;
 
+/** Where a preview being rendered is: its phase (the engine's stage id), fraction 0..1 and seconds left. */
+export interface PreviewProgress {
+  stage?: string;
+  fraction: number;
+  eta: number | null;
+}
+
+let previewCount = 0;
+
 export interface PreviewState {
   previewStatus: 'idle' | 'rendering' | 'ready' | 'error';
   previewResult?: PreviewResult;
   previewError?: string;
+  /** The engine's name for the preview being rendered: its job events carry it, cancelPreview uses it. */
+  previewId?: string;
+  previewProgress?: PreviewProgress;
   /** Playhead in the source clip, seconds. */
   playhead: number;
   compareMode: 'split' | 'side';
@@ -24,6 +36,10 @@ export interface PreviewState {
 
 export interface PreviewSlice extends PreviewState {
   renderPreview(): Promise<void>;
+  /** Stop the preview being rendered; the last finished one stays on screen. */
+  cancelPreview(): Promise<void>;
+  /** A job event about the preview being rendered (its progress); false if it is about something else. */
+  applyPreviewEvent(e: JobEvent): boolean;
   resetPreview(): void;
   setPlayhead(seconds: number): void;
   setCompareMode(mode: PreviewState['compareMode']): void;
@@ -33,7 +49,7 @@ export interface PreviewSlice extends PreviewState {
   zoomTimeline(direction: 1 | -1): void;
 }
 
-export const initialPreview: PreviewState = { previewStatus: 'idle', previewResult: undefined, previewError: undefined, playhead: 0, compareMode: 'split', wipe: 0.5, listen: 'after', timelineZoom: 1 };
+export const initialPreview: PreviewState = { previewStatus: 'idle', previewResult: undefined, previewError: undefined, previewId: undefined, previewProgress: undefined, playhead: 0, compareMode: 'split', wipe: 0.5, listen: 'after', timelineZoom: 1 };
 
 export const createPreviewSlice: Slice<PreviewSlice> = (set, get) => ({
   ...initialPreview,
@@ -42,18 +58,35 @@ export const createPreviewSlice: Slice<PreviewSlice> = (set, get) => ({
     if (!clip?.info) return;
     const s = get();
     const start = Math.max(0, Math.min(s.playhead, clip.info.durationSeconds - PREVIEW_SECONDS));
-    set({ previewStatus: 'rendering', previewError: undefined });
+    const previewId = `preview-${Date.now().toString(36)}-${++previewCount}`;
+    set({ previewStatus: 'rendering', previewError: undefined, previewId, previewProgress: { fraction: 0, eta: null } });
+    const mine = () => get().previewId === previewId;
     try {
-      const result = await engine().renderPreview({ input: clip.path, start, duration: PREVIEW_SECONDS, ...stageRequest(s.stages), captions: s.stages.captions.on || undefined });
-      if (selectedClip(get())?.path !== clip.path) return;
-      set({ previewStatus: 'ready', previewResult: result });
+      const result = await engine().renderPreview({ input: clip.path, start, duration: PREVIEW_SECONDS, ...stageRequest(s.stages), captions: s.stages.captions.on || undefined, previewId });
+      if (!mine() || selectedClip(get())?.path !== clip.path) return;
+      set({ previewStatus: 'ready', previewResult: result, previewId: undefined, previewProgress: undefined });
     } catch (e) {
-      // A newer preview cancelled this one: leave the newer one's state alone.
-      if (/cancel/i.test(errorText(e))) return;
-      set({ previewStatus: 'error', previewError: errorText(e) });
+      // A newer preview, or Cancel, stopped this one: leave the state they set alone.
+      if (!mine() || /cancel/i.test(errorText(e))) return;
+      set({ previewStatus: 'error', previewError: errorText(e), previewId: undefined, previewProgress: undefined });
     }
   },
-  resetPreview: () => set({ previewStatus: 'idle', previewResult: undefined, previewError: undefined, playhead: 0, timelineZoom: 1 }),
+  async cancelPreview() {
+    const { previewId, previewResult } = get();
+    if (!previewId) return;
+    set({ previewStatus: previewResult ? 'ready' : 'idle', previewId: undefined, previewProgress: undefined });
+    try {
+      await engine().cancelJob(previewId);
+    } catch (e) {
+      set({ previewError: errorText(e) });
+    }
+  },
+  applyPreviewEvent(e) {
+    if (!e.jobId.startsWith('preview-')) return false;
+    if (e.type === 'progress' && e.jobId === get().previewId) set({ previewProgress: { stage: e.stage, fraction: e.fraction, eta: e.eta } });
+    return true;
+  },
+  resetPreview: () => set({ previewStatus: 'idle', previewResult: undefined, previewError: undefined, previewId: undefined, previewProgress: undefined, playhead: 0, timelineZoom: 1 }),
   setPlayhead: (seconds) => set({ playhead: Math.max(0, seconds) }),
   setCompareMode: (compareMode) => set({ compareMode }),
   setWipe: (wipe) => set({ wipe: Math.min(1, Math.max(0, wipe)) }),

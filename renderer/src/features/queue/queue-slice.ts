@@ -49,6 +49,7 @@ export const createQueueSlice: Slice<QueueSlice> = (set, get) => {
   return {
     ...initialQueue,
     applyJobEvent(e) {
+      if (get().applyPreviewEvent(e)) return;
       const known = get().jobs.some((j) => j.id === e.jobId);
       if (e.type === 'queued') {
         if (!known) set((s) => ({ jobs: [...s.jobs, { id: e.jobId, kind: e.kind, input: e.input, output: e.output, status: 'queued', fraction: 0, eta: null, warnings: [] }] }));
