@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { requestFromPreset } from '../../core/jobs/export-job.js';
+import { PresetSchema } from '../../core/presets/presets.js';
+import type { ExportRequest } from '../../core/pipeline/export-request.js';
+import type { DenoiseVideoStage } from '../../core/stages/denoise-video/denoise-video-stage.js';
 import { buildStages } from '../../core/stages/index.js';
 import type { StabilizeStage } from '../../core/stages/stabilize/stabilize-stage.js';
 import { parseCaptions, parseStabilizeBorder, parseStrength, requestFromFlags } from './export.js';
@@ -37,6 +41,21 @@ describe('export flags', () => {
     expect(requestFromFlags('in.mp4', { output: 'out.mp4', smoothMotion: false })).toMatchObject({ stabilize: 0.5, stabilizeSmoothMotion: false });
     expect(() => requestFromFlags('in.mp4', { output: 'out.mp4', smoothMotion: false, tripod: true })).toThrow(/--no-smooth-motion/);
     expect(requestFromFlags('in.mp4', { output: 'out.mp4', stabilize: true }).stabilizeSmoothMotion).toBeUndefined();
+  });
+
+  it('parses --no-keep-grain, which asks for video denoising and reaches its stage', () => {
+    const r = requestFromFlags('in.mp4', { output: 'out.mp4', keepGrain: false });
+    expect(r).toMatchObject({ denoiseVideo: 0.5, denoiseVideoKeepGrain: false });
+    const keeps = (req: ExportRequest) => (buildStages(req).find((s) => s.id === 'denoise-video') as DenoiseVideoStage).keepsGrain;
+    expect(keeps(r)).toBe(false);
+    expect(keeps(requestFromFlags('in.mp4', { output: 'out.mp4', denoiseVideo: true }))).toBe(true);
+    expect(requestFromFlags('in.mp4', { output: 'out.mp4', denoiseVideo: '0.3', keepGrain: false })).toMatchObject({ denoiseVideo: 0.3, denoiseVideoKeepGrain: false });
+    // Commander's default (no flag) keeps the grain and asks for nothing.
+    const plain = requestFromFlags('in.mp4', { output: 'out.mp4', keepGrain: true });
+    expect([plain.denoiseVideo, plain.denoiseVideoKeepGrain]).toEqual([undefined, undefined]);
+    // A preset can ask for it too, and the flag wins over nothing else.
+    const fromPreset = requestFromPreset(PresetSchema.parse({ name: 'clean', stages: { denoiseVideo: 0.4, denoiseVideoKeepGrain: false } }), 'in.mp4', 'out.mp4');
+    expect(fromPreset).toMatchObject({ denoiseVideo: 0.4, denoiseVideoKeepGrain: false });
   });
 
   it('parses caption targets', () => {

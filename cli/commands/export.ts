@@ -20,6 +20,8 @@ export interface ExportFlags {
   smoothMotion?: boolean;
   denoiseVideo?: string | boolean;
   denoiseVideoSigma?: string;
+  /** Commander's --no-keep-grain: false when given. */
+  keepGrain?: boolean;
   denoiseAudio?: string | boolean;
   denoiseAudioModel?: string;
   denoiseAudioResidual?: string;
@@ -114,8 +116,10 @@ export function requestFromFlags(input: string, flags: ExportFlags): ExportReque
     stabilizeBorder: parseStabilizeBorder(flags.stabilizeBorder),
     // A flag wins over the preset's camera mode (both flags together were refused above).
     ...cameraSwitches(flags.tripod ? 'tripod' : flags.smoothMotion === undefined ? st.stabilizeCamera : flags.smoothMotion ? 'smooth-motion' : 'steady'),
-    denoiseVideo: parseStrength('denoise-video', flags.denoiseVideo, 0.5) ?? st.denoiseVideo,
+    // --no-keep-grain asks for video denoising too (at the default strength).
+    denoiseVideo: parseStrength('denoise-video', flags.denoiseVideo, 0.5) ?? st.denoiseVideo ?? (flags.keepGrain === false ? 0.5 : undefined),
     denoiseVideoSigma: parseNoiseSigma(flags.denoiseVideoSigma),
+    denoiseVideoKeepGrain: flags.keepGrain === false ? false : st.denoiseVideoKeepGrain,
     denoiseAudio: parseStrength('denoise-audio', flags.denoiseAudio, 0.8) ?? st.denoiseAudio,
     denoiseAudioModel: flags.denoiseAudioModel as DenoiseModel | undefined,
     denoiseAudioResidual: flags.denoiseAudioResidual,
@@ -143,6 +147,7 @@ export function registerExport(program: Command, run: (fn: (reporter: Reporter, 
     .option('--no-smooth-motion', 'stabilize holding the frame still between pans, even where the clip sways')
     .option('--denoise-video [strength]', 'remove video noise, strength 0..1 (default 0.5)')
     .option('--denoise-video-sigma <n>', "the clip's noise level in 8-bit units (Gaussian σ, 1..60) instead of measuring it")
+    .option('--no-keep-grain', "denoise video to a clean, grain-free look (by default the clip's own coarse grain is kept where still parts are averaged)")
     .option('--denoise-audio [strength]', 'clean up speech, strength 0..1 (default 0.8)')
     .option('--denoise-audio-model <model>', `speech enhancement model: ${DENOISE_MODELS.join(' or ')} (default gtcrn)`)
     .option('--denoise-audio-residual <file.wav>', 'also write what --denoise-audio removed, as a WAV file')

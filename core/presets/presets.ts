@@ -20,6 +20,8 @@ export const PresetSchema = z
         /** 'smooth-motion' keeps slow sway and drift, 'steady' holds still between pans, 'tripod' locks the camera (CLI --smooth-motion, --no-smooth-motion, --tripod); absent: chosen from the clip. */
         stabilizeCamera: z.enum(STABILIZE_CAMERAS as [string, ...string[]]).optional(),
         denoiseVideo: strength.optional(),
+        /** false: denoise video to a grain-free look instead of keeping the clip's own grain (CLI --no-keep-grain). */
+        denoiseVideoKeepGrain: z.boolean().optional(),
         denoiseAudio: strength.optional(),
         captions: z.array(z.enum(CAPTION_TARGETS as [string, ...string[]])).optional(),
         loudnorm: z.union([z.boolean(), z.object({ integrated: z.number().min(-70).max(-5) })]).optional(),

@@ -46,7 +46,7 @@ export function presetForExport(job: ExportJob): Preset {
   return PresetSchema.parse({
     name: 'app',
     description: 'Settings chosen in the app',
-    stages: { stabilize: job.stabilize, stabilizeCamera: job.stabilizeCamera, denoiseVideo: job.denoiseVideo, denoiseAudio: job.denoiseAudio, captions: job.captions, loudnorm: job.loudnorm },
+    stages: { stabilize: job.stabilize, stabilizeCamera: job.stabilizeCamera, denoiseVideo: job.denoiseVideo, denoiseVideoKeepGrain: job.denoiseVideoKeepGrain, denoiseAudio: job.denoiseAudio, captions: job.captions, loudnorm: job.loudnorm },
     encoder: { codec: job.codec, crf: job.crf, speed: job.speed },
   });
 }

@@ -84,6 +84,7 @@ export class PreviewRenderer {
       stabilize: job.stabilize,
       ...cameraSwitches(camera),
       denoiseVideo: job.denoiseVideo,
+      denoiseVideoKeepGrain: job.denoiseVideoKeepGrain,
       denoiseAudio: job.denoiseAudio,
       denoiseAudioResidual: removedNoise,
       loudnorm: job.loudnorm,

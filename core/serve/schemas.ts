@@ -24,6 +24,7 @@ const stageFields = {
   stabilize: strength.optional(),
   stabilizeCamera: z.enum(['smooth-motion', 'steady', 'tripod']).optional(),
   denoiseVideo: strength.optional(),
+  denoiseVideoKeepGrain: z.boolean().optional(),
   denoiseAudio: strength.optional(),
   loudnorm: z.boolean().optional(),
 };

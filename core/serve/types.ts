@@ -39,6 +39,8 @@ export interface StageChoice {
    */
   stabilizeCamera?: 'smooth-motion' | 'steady' | 'tripod';
   denoiseVideo?: number;
+  /** Video denoising keeps the clip's own coarse grain where it averages still parts (default); false: a grain-free look. */
+  denoiseVideoKeepGrain?: boolean;
   denoiseAudio?: number;
   loudnorm?: boolean;
 }

@@ -42,6 +42,11 @@ export interface StageRequest {
   denoiseVideo?: number;
   /** Noise level for denoiseVideo in 8-bit units (20 = Gaussian σ 20) instead of measuring it. */
   denoiseVideoSigma?: number;
+  /**
+   * denoiseVideo puts back the clip's own coarse grain where it averages still regions (default
+   * true, so a camera's texture survives); false gives a cleaner, grain-free look.
+   */
+  denoiseVideoKeepGrain?: boolean;
   denoiseAudio?: number;
   /** Speech enhancement model for denoiseAudio (default gtcrn). */
   denoiseAudioModel?: DenoiseModel;
@@ -91,7 +96,7 @@ export function buildStages(r: StageRequest & { input?: string; output?: string;
   }
   const stages: Stage[] = [];
   // Denoise first: warping would smear the noise into patterns the network was not trained on.
-  if (r.denoiseVideo !== undefined) stages.push(createDenoiseVideoStage({ strength: r.denoiseVideo, sigma: r.denoiseVideoSigma === undefined ? undefined : r.denoiseVideoSigma / 255 }));
+  if (r.denoiseVideo !== undefined) stages.push(createDenoiseVideoStage({ strength: r.denoiseVideo, sigma: r.denoiseVideoSigma === undefined ? undefined : r.denoiseVideoSigma / 255, keepGrain: r.denoiseVideoKeepGrain }));
   if (r.stabilize !== undefined) stages.push(createStabilizeStage({ strength: r.stabilize, border: r.stabilizeBorder, tripod: r.stabilizeTripod, smoothMotion: r.stabilizeSmoothMotion }));
   if (r.denoiseAudio !== undefined) {
     if (r.denoiseAudioResidual) checkResidualPlan(r.denoiseAudioResidual, r);

@@ -23,6 +23,8 @@ export interface StageSettings {
   /** Stabilization keeps slow sway ('smooth-motion'), holds still between pans ('steady') or locks the camera ('tripod'); default: chosen from the clip. */
   stabilizeCamera?: 'smooth-motion' | 'steady' | 'tripod';
   denoiseVideo?: number;
+  /** Video denoising keeps the clip's own coarse grain where it averages still parts (default); false: a grain-free look. */
+  denoiseVideoKeepGrain?: boolean;
   denoiseAudio?: number;
   loudnorm?: boolean;
 }

@@ -89,6 +89,8 @@ export interface DenoiseVideoStage extends VideoStage {
   readonly noise?: { measured?: number; used: number };
   /** Once frames flowed: how much the still-region test widens its noise level (1..MAX_MOTION_RATIO). */
   readonly motionWidening?: number;
+  /** Whether the clip's own grain is put back where still regions are averaged (keepGrain). */
+  readonly keepsGrain: boolean;
 }
 
 export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideoStage {
@@ -207,6 +209,7 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
     weight: 4,
     progressUnit: 'frames',
     transform,
+    keepsGrain: opts.keepGrain !== false,
     get noise() {
       return noise;
     },

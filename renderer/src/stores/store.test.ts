@@ -35,6 +35,23 @@ describe('app store', () => {
     expect(stageRequest({ ...NO_STAGES, stabilize: { on: true, strength: 0.6 } })).toEqual({ stabilize: 0.6 });
   });
 
+  it('keeps a stage\'s camera mode and grain choice when its strength moves', () => {
+    const app = useApp.getState();
+    app.setCamera('steady');
+    app.setKeepGrain(false);
+    app.setStrength('stabilize', 0.3);
+    app.setStrength('denoiseVideo', 0.8);
+    const { stabilize, denoiseVideo } = useApp.getState().stages;
+    expect([stabilize.camera, denoiseVideo.keepGrain]).toEqual(['steady', false]);
+    expect([stabilize.strength, denoiseVideo.strength]).toEqual([0.3, 0.8]);
+    // Only a removed grain goes out (with the stage on); keeping it is the engine's default.
+    const on = (s: typeof stabilize) => ({ ...s, on: true });
+    expect(stageRequest({ ...NO_STAGES, stabilize: on(stabilize), denoiseVideo: on(denoiseVideo) })).toEqual({ stabilize: 0.3, stabilizeCamera: 'steady', denoiseVideo: 0.8, denoiseVideoKeepGrain: false });
+    expect(stageRequest({ ...NO_STAGES, denoiseVideo: { ...on(denoiseVideo), keepGrain: undefined } })).toEqual({ denoiseVideo: 0.8 });
+    app.setKeepGrain(true);
+    expect(useApp.getState().stages.denoiseVideo.keepGrain).toBeUndefined();
+  });
+
   it('undoes and redoes caption edits', async () => {
     await useApp.getState().loadTranscript('tr-1');
     const id = useApp.getState().cues[0]!.id;

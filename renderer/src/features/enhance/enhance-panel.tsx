@@ -2,14 +2,14 @@
 import { useState } from 'react';
 import { useApp } from '../../stores/store';
 import { DeviceSelect } from '../settings/device-select';
-import { BUILTIN_PRESETS, CAMERA_MODES, STAGES, type StabilizeCamera } from './presets';
+import { BUILTIN_PRESETS, CAMERA_MODES, GRAIN_MODES, STAGES, type StabilizeCamera } from './presets';
 
 export function EnhancePanel() {
   const stages = useApp((s) => s.stages);
   const preset = useApp((s) => s.preset);
   const saved = useApp((s) => s.savedPresets);
   const info = useApp((s) => s.engineInfo);
-  const { toggleStage, setStrength, setCamera, applyPreset, savePreset, isAvailable } = useApp.getState();
+  const { toggleStage, setStrength, setCamera, setKeepGrain, applyPreset, savePreset, isAvailable } = useApp.getState();
   const [naming, setNaming] = useState(false);
   const [name, setName] = useState('');
   return (
@@ -43,6 +43,17 @@ export function EnhancePanel() {
                 <div className="slider-row">
                   <select aria-label="Camera" value={value.camera ?? 'auto'} disabled={!value.on} onChange={(e) => setCamera(e.target.value === 'auto' ? undefined : (e.target.value as StabilizeCamera))}>
                     {CAMERA_MODES.map((m) => (
+                      <option key={m.id} value={m.id}>
+                        {m.label}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              )}
+              {st.id === 'denoiseVideo' && available && (
+                <div className="slider-row">
+                  <select aria-label="Grain" value={value.keepGrain === false ? 'remove' : 'keep'} disabled={!value.on} onChange={(e) => setKeepGrain(e.target.value === 'keep')}>
+                    {GRAIN_MODES.map((m) => (
                       <option key={m.id} value={m.id}>
                         {m.label}
                       </option>

@@ -20,6 +20,8 @@ export interface EnhanceSlice extends EnhanceState {
   setStrength(id: StageId, strength: number): void;
   /** How stabilization treats deliberate camera motion (undefined: follow pans). */
   setCamera(camera: StabilizeCamera | undefined): void;
+  /** Whether video denoising keeps the clip's own grain. */
+  setKeepGrain(keep: boolean): void;
   applyPreset(name: string): void;
   savePreset(name: string): void;
   isAvailable(id: StageId): boolean;
@@ -57,10 +59,14 @@ export const createEnhanceSlice: Slice<EnhanceSlice> = (set, get) => ({
     set((s) => ({ preset: 'Custom', stages: { ...s.stages, [id]: { ...s.stages[id], on: on ?? !s.stages[id].on } } }));
   },
   setStrength(id, strength) {
-    set((s) => ({ preset: 'Custom', stages: { ...s.stages, [id]: { on: get().isAvailable(id), strength: Math.min(1, Math.max(0, strength)) } } }));
+    // The stage's other choices (camera mode, grain) stay as they were.
+    set((s) => ({ preset: 'Custom', stages: { ...s.stages, [id]: { ...s.stages[id], on: get().isAvailable(id), strength: Math.min(1, Math.max(0, strength)) } } }));
   },
   setCamera(camera) {
     set((s) => ({ preset: 'Custom', stages: { ...s.stages, stabilize: { ...s.stages.stabilize, camera } } }));
+  },
+  setKeepGrain(keep) {
+    set((s) => ({ preset: 'Custom', stages: { ...s.stages, denoiseVideo: { ...s.stages.denoiseVideo, keepGrain: keep ? undefined : false } } }));
   },
   applyPreset(name) {
     const p = BUILTIN_PRESETS[name] ?? get().savedPresets[name];
@@ -78,10 +84,10 @@ export const createEnhanceSlice: Slice<EnhanceSlice> = (set, get) => ({
 });
 
 /** The stage fields of an export or preview request for the current choices. */
-export function stageRequest(stages: StageChoices): { stabilize?: number; stabilizeCamera?: StabilizeCamera; denoiseVideo?: number; denoiseAudio?: number; loudnorm?: boolean } {
+export function stageRequest(stages: StageChoices): { stabilize?: number; stabilizeCamera?: StabilizeCamera; denoiseVideo?: number; denoiseVideoKeepGrain?: boolean; denoiseAudio?: number; loudnorm?: boolean } {
   return {
     ...(stages.stabilize.on ? { stabilize: stages.stabilize.strength, ...(stages.stabilize.camera ? { stabilizeCamera: stages.stabilize.camera } : {}) } : {}),
-    ...(stages.denoiseVideo.on ? { denoiseVideo: stages.denoiseVideo.strength } : {}),
+    ...(stages.denoiseVideo.on ? { denoiseVideo: stages.denoiseVideo.strength, ...(stages.denoiseVideo.keepGrain === false ? { denoiseVideoKeepGrain: false } : {}) } : {}),
     ...(stages.denoiseAudio.on ? { denoiseAudio: stages.denoiseAudio.strength } : {}),
     ...(stages.loudnorm.on ? { loudnorm: true } : {}),
   };

@@ -9,6 +9,8 @@ export interface StageToggle {
    * camera ('tripod'); absent: the engine chooses from the clip's motion.
    */
   camera?: StabilizeCamera;
+  /** Denoise video only: false removes the clip's own grain too (a cleaner look); absent: keep it. */
+  keepGrain?: boolean;
 }
 
 export type StabilizeCamera = 'smooth-motion' | 'steady' | 'tripod';
@@ -19,6 +21,12 @@ export const CAMERA_MODES: Array<{ id: StabilizeCamera | 'auto'; label: string }
   { id: 'smooth-motion', label: 'Keep slow sway' },
   { id: 'steady', label: 'Hold still between pans' },
   { id: 'tripod', label: 'Lock (tripod)' },
+];
+
+/** What video denoising does with the clip's own grain, as the panel offers it. */
+export const GRAIN_MODES: Array<{ id: 'keep' | 'remove'; label: string }> = [
+  { id: 'keep', label: "Keep the clip's own grain" },
+  { id: 'remove', label: 'Remove all grain (cleaner)' },
 ];
 
 export type StageChoices = Record<StageId, StageToggle>;
