@@ -8,7 +8,7 @@
  */
 import type { Device } from '../../models/session.js';
 import { createLearnedFlow, type FlowField, type LearnedFlow } from './learned-flow.js';
-import { MotionEstimator, normalizeSimilarity, plausible, ransacSimilarity, seededRandom, type FrameMotion, type MotionEstimatorOptions } from './motion.js';
+import { MotionEstimator, normalizeSimilarity, plausible, ransacSimilarity, seededRandom, type FrameMotion, type MotionEstimatorOptions, type MotionRevision } from './motion.js';
 import type { Similarity } from './similarity.js';
 
 /** Flow vectors this close to the border are padding-affected (models/rife-flow.md) and skipped. */
@@ -85,6 +85,11 @@ export class MotionAnalyzer {
     // Only a pair with a previous frame can be 'few-inliers'.
     if (tracked.reason !== 'few-inliers') return tracked;
     return (await this.fromFlow()) ?? tracked;
+  }
+
+  /** Better measures of frames already returned (MotionEstimator.takeRevisions); never of a frame the flow measured. */
+  takeRevisions(final = false): MotionRevision[] {
+    return this.estimator.takeRevisions(final);
   }
 
   async dispose(): Promise<void> {

@@ -15,7 +15,7 @@ import { MotionAnalyzer } from './flow-fallback.js';
 import { analysisSize, type FrameMotion } from './motion.js';
 
 /** Bump when the estimator changes, so stale caches are not reused. */
-export const MOTION_ALGORITHM_VERSION = 4;
+export const MOTION_ALGORITHM_VERSION = 5;
 
 export interface ClipMotion {
   version: number;
@@ -78,9 +78,11 @@ export async function analyzeClipMotion(media: MediaInfo, opts: AnalyzeOptions =
     for await (const f of stream.frames) {
       throwIfAborted(opts.signal);
       frames.push(await estimator.push(f.data));
+      for (const r of estimator.takeRevisions()) frames[r.frame] = r.motion;
       f.release?.();
       if (frames.length % 10 === 0) opts.report?.(frames.length, Math.max(total, frames.length));
     }
+    for (const r of estimator.takeRevisions(true)) frames[r.frame] = r.motion;
   } finally {
     await estimator.dispose();
   }

@@ -16,12 +16,15 @@
  * RMS away from the frame-to-frame ones on the real handheld and sway clips (one-off). Two
  * anchors take turns, renewed every 2 × ANCHOR_FRAMES frames half a turn apart; the younger one
  * that is at least MIN_ANCHOR_AGE frames old judges, so the tracks' own error has had little time
- * to add up. Frames where the
+ * to add up. No anchor is that old over the first MIN_ANCHOR_AGE steps of the clip (or after a
+ * cut), where a slow subject drifted the path by up to 6 px on a synthetic clip; so the opening's
+ * frames are kept and, once OPENING_FRAMES have come, tracked again backwards from the last of them,
+ * whose anchors are then old enough to judge the opening's steps (rejudgeOpening). Frames where the
  * measurement cannot be trusted (black or flat frames, scene cuts, too few inliers, implausible
  * jumps) get identity motion and `reliable: false`, so they cannot throw the camera path off.
  */
 import { loadOpenCv, type OpenCv } from './opencv.js';
-import { fitSimilarity, IDENTITY, type Similarity } from './similarity.js';
+import { fitSimilarity, IDENTITY, invert, type Similarity } from './similarity.js';
 
 /** Motion from frame t-1 to frame t in normalized coordinates (see similarity.ts). */
 export interface FrameMotion extends Similarity {
@@ -63,6 +66,19 @@ const MIN_ANCHOR_AGE = 8;
  * scores within the spread that the RANSAC seed alone gives them (about 0.01).
  */
 const ANCHOR_THRESHOLD = 0.6;
+/**
+ * Frames of an opening (after the clip's start or a reset of both anchors) tracked again backwards:
+ * backwards from its last frame, the steps into the first MIN_ANCHOR_AGE frames are judged by an
+ * anchor at least MIN_ANCHOR_AGE frames away, which forwards they were not.
+ */
+export const OPENING_FRAMES = 2 * MIN_ANCHOR_AGE + 1;
+
+/** A better measure of an earlier frame's motion, found after it was returned (see takeRevisions). */
+export interface MotionRevision {
+  /** 0-based index of the frame (the motion into it from the frame before). */
+  frame: number;
+  motion: FrameMotion;
+}
 
 /** A frame that later frames' tracks are checked against. */
 interface Anchor {
@@ -157,12 +173,19 @@ export class MotionEstimator {
   ];
   private prevHist?: Float64Array;
   private prevFlat = true;
+  /** Frames pushed so far. */
+  private count = 0;
+  /** Luma of the current opening's frames and the index of its first, while it is being collected. */
+  private opening: Uint8Array[] = [];
+  private openingStart = 0;
+  private revisions: MotionRevision[] = [];
   private readonly random: () => number;
   private readonly maxFeatures: number;
   private readonly threshold: number;
   private readonly lkWindow: number;
 
-  private constructor(private readonly cv: OpenCv, readonly width: number, readonly height: number, opts: MotionEstimatorOptions) {
+  /** `rejudge` false: an estimator that tracks an opening backwards does not rejudge its own. */
+  private constructor(private readonly cv: OpenCv, readonly width: number, readonly height: number, private readonly opts: MotionEstimatorOptions, private readonly rejudge = true) {
     this.random = seededRandom(opts.seed ?? 1);
     this.maxFeatures = opts.maxFeatures ?? 200;
     this.threshold = opts.inlierPixels ?? 1.0;
@@ -198,12 +221,69 @@ export class MotionEstimator {
     this.prevHist = stats.hist;
     this.prevFlat = flat;
     this.prevPts = flat ? new Float32Array(0) : this.topUp(cur, tracked);
-    this.moveAnchors(result.reliable, anchored);
+    const restarted = this.moveAnchors(result.reliable, anchored);
+    this.collectOpening(luma, restarted);
+    this.count++;
     return result;
   }
 
-  /** Carry each anchor's positions over to the tracks kept, or make this frame the anchor. */
-  private moveAnchors(reliable: boolean, anchored: Float32Array[]): void {
+  /**
+   * Better measures of frames already returned, found since the last call: the steps of an opening,
+   * judged backwards (rejudgeOpening). `final`: the clip has ended, so a shorter opening is used as is.
+   */
+  takeRevisions(final = false): MotionRevision[] {
+    if (final) {
+      this.rejudgeOpening();
+      this.opening = [];
+    }
+    const out = this.revisions;
+    this.revisions = [];
+    return out;
+  }
+
+  /** Keep the frames of an opening until OPENING_FRAMES have come, then judge its steps. */
+  private collectOpening(luma: Uint8Array, restarted: boolean): void {
+    if (!this.rejudge) return;
+    if (restarted) {
+      this.opening = [];
+      this.openingStart = this.count;
+    } else if (!this.opening.length) return;
+    this.opening.push(Uint8Array.from(luma.subarray(0, this.width * this.height)));
+    if (this.opening.length === OPENING_FRAMES) {
+      this.rejudgeOpening();
+      this.opening = [];
+    }
+  }
+
+  /**
+   * Track the opening backwards from its last frame. The steps into its first MIN_ANCHOR_AGE frames
+   * (unjudged forwards) are then judged by an anchor at least MIN_ANCHOR_AGE frames away, and their
+   * inverses replace the forward measures. Stops at the first step it cannot measure.
+   */
+  private rejudgeOpening(): void {
+    const frames = this.opening;
+    const last = frames.length - 1;
+    // Backwards, the step from frame k + 1 to k is judged when last - k - 1 >= MIN_ANCHOR_AGE.
+    const judgedUpTo = last - 1 - MIN_ANCHOR_AGE;
+    if (judgedUpTo < 0) return;
+    const back = new MotionEstimator(this.cv, this.width, this.height, this.opts, false);
+    try {
+      const found: MotionRevision[] = [];
+      for (let k = last; k >= 0; k--) {
+        const m = back.push(frames[k]);
+        if (k === last) continue;
+        if (!m.reliable) break;
+        // Forward step k + 1 is unjudged while its anchors are younger than MIN_ANCHOR_AGE.
+        if (k <= judgedUpTo && k + 1 <= MIN_ANCHOR_AGE) found.push({ frame: this.openingStart + k + 1, motion: { ...invert(m), reliable: true, inliers: m.inliers } });
+      }
+      this.revisions.push(...found);
+    } finally {
+      back.dispose();
+    }
+  }
+
+  /** Carry each anchor's positions over to the tracks kept, or make this frame the anchor. True when both start here. */
+  private moveAnchors(reliable: boolean, anchored: Float32Array[]): boolean {
     const keep = this.anchors.map((a, i) => reliable && !!anchored[i] && a.age + 1 < a.limit);
     this.anchors.forEach((a, i) => {
       if (keep[i]) {
@@ -219,6 +299,7 @@ export class MotionEstimator {
         a.limit = i > 0 && !keep.some(Boolean) ? ANCHOR_FRAMES : 2 * ANCHOR_FRAMES;
       }
     });
+    return !keep.some(Boolean);
   }
 
   dispose(): void {
