@@ -140,8 +140,9 @@ export class EngineService {
     return summarizeClip(await this.media(this.requireAllowed(p)));
   }
 
+  /** 480 px wide: the viewer shows them as the clip's poster before a preview, as well as in the filmstrip. */
   async thumbnails(p: string, count: number): Promise<string[]> {
-    return thumbnails(await this.media(this.requireAllowed(p)), count);
+    return thumbnails(await this.media(this.requireAllowed(p)), count, { width: 480 });
   }
 
   async waveform(p: string, buckets: number): Promise<number[]> {
