@@ -150,6 +150,11 @@ export class AppJobs {
     return () => this.listeners.delete(listener);
   }
 
+  /** Send an event that is not the queue's (a preview's progress) to the same listeners. */
+  publish(e: JobEventData): void {
+    for (const l of this.listeners) l(e);
+  }
+
   private emit(e: JobEventData): void {
     if (e.type === 'done' || e.type === 'failed' || e.type === 'cancelled') {
       this.pending.delete(e.jobId);

@@ -44,8 +44,6 @@ export class EngineService {
   readonly jobs: AppJobs;
   private readonly previews: PreviewRenderer;
   private readonly probes = new Map<string, Promise<MediaInfo>>();
-  /** Listeners of job events, which also carry the progress of previews named by a previewId. */
-  private readonly previewListeners = new Set<(e: JobEventData) => void>();
 
   /**
    * `workFolder` holds previews; it is readable by the UI. `jobs.db` names the job database (default
@@ -153,12 +151,8 @@ export class EngineService {
   async renderPreview(job: PreviewJob): Promise<PreviewFiles> {
     const media = await this.media(this.requireAllowed(job.input));
     const { previewId: id, ...request } = job;
-    const onProgress = id ? (e: ProgressEvent) => this.emitPreview({ type: 'progress', jobId: id, stage: e.stage, done: e.done, total: e.total, fps: e.fps, eta: e.eta, fraction: e.fraction }) : undefined;
+    const onProgress = id ? (e: ProgressEvent) => this.jobs.publish({ type: 'progress', jobId: id, stage: e.stage, done: e.done, total: e.total, fps: e.fps, eta: e.eta, fraction: e.fraction }) : undefined;
     return this.previews.render(media, request, { id, onProgress });
-  }
-
-  private emitPreview(e: JobEventData): void {
-    for (const l of this.previewListeners) l(e);
   }
 
   private checkOutput(output: string): string {
@@ -213,13 +207,9 @@ export class EngineService {
     return this.requireAllowed(p);
   }
 
+  /** Job events, and the progress of previews named by a previewId. */
   onJobEvent(listener: (e: JobEventData) => void): () => void {
-    const off = this.jobs.onEvent(listener);
-    this.previewListeners.add(listener);
-    return () => {
-      off();
-      this.previewListeners.delete(listener);
-    };
+    return this.jobs.onEvent(listener);
   }
 
   /** `queued` events for exports still waiting or running, for a UI that connects after they started. */

@@ -14,7 +14,7 @@ import type { MediaInfo } from '../media/media-info.js';
 import { runExport } from '../pipeline/run-export.js';
 import { cameraSwitches } from '../stages/index.js';
 import { analyzeClipMotion } from '../stages/stabilize/motion-cache.js';
-import { followsSway } from '../stages/stabilize/stabilize-stage.js';
+import { followsSway, pathFps } from '../stages/stabilize/stabilize-stage.js';
 import { cutExcerpt } from './media-tools.js';
 import type { PreviewFiles, PreviewJob } from './types.js';
 
@@ -69,7 +69,7 @@ export class PreviewRenderer {
     const start = Math.max(0, Math.min(job.start, media.duration - duration));
     const ext = media.video ? '.mp4' : '.m4a';
     const before = path.join(dir, `before${ext}`);
-    const excerptFrames = Math.max(1, Math.round(duration * frameRate(media)));
+    const excerptFrames = Math.max(1, Math.round(duration * (media.video ? pathFps(media.video) : 30)));
     const progress = new ProgressTracker(phases(media, job, excerptFrames), opts.onProgress);
     const camera = await this.camera(media, job, signal, progress);
     progress.update('cut', 0, excerptFrames, true);
@@ -113,15 +113,10 @@ function needsClipMotion(media: MediaInfo, job: PreviewJob): boolean {
   return job.stabilize !== undefined && job.stabilize > 0 && job.stabilizeCamera === undefined && !!media.video;
 }
 
-function frameRate(media: MediaInfo): number {
-  const r = media.video?.avgFrameRate;
-  return r && r.den > 0 && r.num > 0 ? r.num / r.den : 30;
-}
-
 /** The preview's phases, weighted by their rough cost, so the fraction and the ETA cover all of them. */
 function phases(media: MediaInfo, job: PreviewJob, excerptFrames: number): StageWeight[] {
   const list: StageWeight[] = [];
-  if (needsClipMotion(media, job)) list.push({ id: 'analyze-clip-motion', weight: ANALYSIS_WEIGHT * Math.max(1, media.duration * frameRate(media)), unit: 'frames' });
+  if (needsClipMotion(media, job)) list.push({ id: 'analyze-clip-motion', weight: ANALYSIS_WEIGHT * Math.max(1, media.video!.frameCount), unit: 'frames' });
   list.push({ id: 'cut', weight: CUT_WEIGHT * excerptFrames, unit: 'frames' });
   const perFrame = RENDER_WEIGHT + (job.denoiseVideo ? DENOISE_VIDEO_WEIGHT : 0);
   list.push({ id: 'render', weight: perFrame * excerptFrames, unit: 'frames' });
