@@ -7,6 +7,11 @@ export function formatDuration(seconds: number): string {
   return h ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
 }
 
+/** "42% 1:15 left": share done and time left, as progress shows them. */
+export function formatProgress(fraction: number, eta: number | null): string {
+  return `${Math.round(fraction * 100)}% ${formatEta(eta)}`;
+}
+
 export function formatEta(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return '';
   if (seconds < 1) return 'almost done';

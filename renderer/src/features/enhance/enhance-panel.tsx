@@ -4,6 +4,21 @@ import { useApp } from '../../stores/store';
 import { DeviceSelect } from '../settings/device-select';
 import { BUILTIN_PRESETS, CAMERA_MODES, GRAIN_MODES, STAGES, type StabilizeCamera } from './presets';
 
+/** One of a stage's named choices (the stabilizer's camera mode, the denoiser's grain). */
+function StageChoiceSelect({ label, value, options, disabled, onChange }: { label: string; value: string; options: Array<{ id: string; label: string }>; disabled: boolean; onChange: (id: string) => void }) {
+  return (
+    <div className="slider-row">
+      <select aria-label={label} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value)}>
+        {options.map((m) => (
+          <option key={m.id} value={m.id}>
+            {m.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 export function EnhancePanel() {
   const stages = useApp((s) => s.stages);
   const preset = useApp((s) => s.preset);
@@ -40,26 +55,10 @@ export function EnhancePanel() {
                 </div>
               )}
               {st.id === 'stabilize' && available && (
-                <div className="slider-row">
-                  <select aria-label="Camera" value={value.camera ?? 'auto'} disabled={!value.on} onChange={(e) => setCamera(e.target.value === 'auto' ? undefined : (e.target.value as StabilizeCamera))}>
-                    {CAMERA_MODES.map((m) => (
-                      <option key={m.id} value={m.id}>
-                        {m.label}
-                      </option>
-                    ))}
-                  </select>
-                </div>
+                <StageChoiceSelect label="Camera" value={value.camera ?? 'auto'} options={CAMERA_MODES} disabled={!value.on} onChange={(id) => setCamera(id === 'auto' ? undefined : (id as StabilizeCamera))} />
               )}
               {st.id === 'denoiseVideo' && available && (
-                <div className="slider-row">
-                  <select aria-label="Grain" value={value.keepGrain === false ? 'remove' : 'keep'} disabled={!value.on} onChange={(e) => setKeepGrain(e.target.value === 'keep')}>
-                    {GRAIN_MODES.map((m) => (
-                      <option key={m.id} value={m.id}>
-                        {m.label}
-                      </option>
-                    ))}
-                  </select>
-                </div>
+                <StageChoiceSelect label="Grain" value={value.keepGrain === false ? 'remove' : 'keep'} options={GRAIN_MODES} disabled={!value.on} onChange={(id) => setKeepGrain(id === 'keep')} />
               )}
             </li>
           );

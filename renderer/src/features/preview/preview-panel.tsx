@@ -1,6 +1,7 @@
 /** Preview: before/after of the region at the playhead, rendered with the chosen stages. */
 import { useApp } from '../../stores/store';
-import { formatDuration, formatEta } from '../../app/format';
+import { formatDuration, formatProgress } from '../../app/format';
+import { ProgressBar } from '../../app/progress-bar';
 import { selectedClip } from '../library/library-slice';
 import { ClipStrip, ZoomControls } from './clip-strip';
 import { ComparePlayer } from './compare-player';
@@ -14,16 +15,13 @@ const PHASES: Record<string, string> = {
 };
 
 function PreviewProgressView({ progress, onCancel }: { progress: PreviewProgress; onCancel: () => void }) {
-  const percent = Math.round(progress.fraction * 100);
   return (
     <div className="preview-progress" role="status">
       <div className="preview-progress-text small">
         <span>{(progress.stage && PHASES[progress.stage]) || 'Starting the preview'}</span>
-        <span className="muted">{`${percent}% ${formatEta(progress.eta)}`}</span>
+        <span className="muted">{formatProgress(progress.fraction, progress.eta)}</span>
       </div>
-      <div className="progress" role="progressbar" aria-label="Preview progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
-        <div style={{ width: `${percent}%` }} />
-      </div>
+      <ProgressBar fraction={progress.fraction} label="Preview progress" />
       <button className="small" data-action="cancel-preview" onClick={onCancel} title="Stop rendering this preview (Esc)">
         Cancel
       </button>

@@ -1,6 +1,7 @@
 /** Queue: jobs with their stage, progress and time left; cancel, retry, show the output. */
 import { useApp } from '../../stores/store';
-import { formatEta } from '../../app/format';
+import { formatProgress } from '../../app/format';
+import { ProgressBar } from '../../app/progress-bar';
 import { baseName } from '../library/library-slice';
 
 const STATUS: Record<string, string> = { queued: 'Waiting', running: 'Working', done: 'Done', failed: 'Failed', cancelled: 'Cancelled' };
@@ -24,11 +25,9 @@ export function QueuePanel() {
                 <strong>{j.kind === 'transcribe' ? `Transcribe ${baseName(j.input)}` : baseName(j.output)}</strong>
                 <span className="muted small">{STATUS[j.status]}{j.status === 'running' && j.stage ? ` · ${j.stage}` : ''}{j.status === 'done' && j.wallSeconds ? ` in ${j.wallSeconds.toFixed(1)} s` : ''}</span>
               </div>
-              <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(j.fraction * 100)}>
-                <div style={{ width: `${j.fraction * 100}%` }} />
-              </div>
+              <ProgressBar fraction={j.fraction} />
               <div className="muted small">
-                {j.status === 'running' && `${Math.round(j.fraction * 100)}% ${formatEta(j.eta)}`}
+                {j.status === 'running' && formatProgress(j.fraction, j.eta)}
                 {j.status === 'failed' && <span className="error">{j.error}</span>}
                 {j.warnings.length > 0 && <span className="warn-text"> {j.warnings.join(' ')}</span>}
                 {j.status === 'done' && j.notes?.length ? <span className="note-text"> {j.notes.join(' ')}</span> : null}
