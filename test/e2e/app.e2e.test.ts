@@ -108,6 +108,12 @@ describe.skipIf(!hasChromium)(`the app in Chromium through clearcut serve${hasCh
     await page.keyboard.press('k');
     await expect.poll(playheadAt, { timeout: 15_000 }).toBeGreaterThan(0.5);
     await page.keyboard.press('k');
+    // Paused, before and after show the same instant, not frames a little apart.
+    const drift = () => page.evaluate(() => {
+      const [before, after] = [...document.querySelectorAll<HTMLVideoElement>('.compare video')];
+      return after!.paused && before!.paused ? Math.abs(before!.currentTime - after!.currentTime) : Infinity;
+    });
+    await expect.poll(drift, { timeout: 5_000 }).toBeLessThan(0.001);
     await page.getByLabel('Before/after split').fill('0.4');
     await shot('03-preview');
     await page.getByRole('button', { name: 'Side by side' }).click();

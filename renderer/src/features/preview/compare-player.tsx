@@ -19,14 +19,30 @@ export function ComparePlayer({ result, hasVideo }: { result: PreviewResult; has
     const lead = after.current;
     if (!lead) return;
     const followers = () => [before.current, noise.current].filter((x): x is HTMLVideoElement | HTMLAudioElement => !!x);
-    const sync = () => followers().forEach((f) => Math.abs(f.currentTime - lead.currentTime) > 0.08 && (f.currentTime = lead.currentTime));
+    // Stopped, every player shows the lead's frame exactly: a before/after compared a few frames
+    // apart would show motion or grain that is not the enhancement's.
+    const align = () => followers().forEach((f) => f.currentTime !== lead.currentTime && (f.currentTime = lead.currentTime));
+    const sync = () => {
+      if (lead.paused) return align();
+      for (const f of followers()) {
+        followWhilePlaying(f, lead);
+        if (f.paused) void f.play().catch(() => {}); // it reached its end before the lead looped
+      }
+    };
     const play = () => followers().forEach((f) => void f.play().catch(() => {}));
-    const pause = () => followers().forEach((f) => f.pause());
+    const pause = () => {
+      followers().forEach((f) => {
+        f.pause();
+        f.playbackRate = 1;
+      });
+      align();
+    };
     // The timeline's playhead follows playback (every frame while playing).
     let frame = 0;
     const follow = () => useApp.getState().setPlayhead(result.start + lead.currentTime);
     const tick = () => {
       follow();
+      if (!lead.paused) sync();
       frame = requestAnimationFrame(tick);
     };
     const startFollowing = () => {
@@ -64,7 +80,7 @@ export function ComparePlayer({ result, hasVideo }: { result: PreviewResult; has
     <div className={`compare ${mode} ${hasVideo ? '' : 'audio-only'}`} data-testid="compare">
       <div className="compare-stage">
         <figure className="pane before">
-          <Media ref={before as never} src={url(result.before)} muted={listen !== 'before'} playsInline preload="auto" />
+          <Media ref={before as never} src={url(result.before)} muted={listen !== 'before'} playsInline preload="auto" loop />
           <figcaption>Before</figcaption>
         </figure>
         <figure className="pane after" style={mode === 'split' && hasVideo ? { clipPath: `inset(0 0 0 ${wipe * 100}%)` } : undefined}>
@@ -79,10 +95,24 @@ export function ComparePlayer({ result, hasVideo }: { result: PreviewResult; has
             <input className="wipe" type="range" min={0} max={1} step={0.005} value={wipe} aria-label="Before/after split" onChange={(e) => setWipe(Number(e.target.value))} />
           </>
         )}
-        {result.removedNoise && <audio ref={noise} src={url(result.removedNoise)} muted={listen !== 'noise'} preload="auto" />}
+        {result.removedNoise && <audio ref={noise} src={url(result.removedNoise)} muted={listen !== 'noise'} preload="auto" loop />}
       </div>
     </div>
   );
+}
+
+/**
+ * Keep a playing follower on the lead's clock. Seeking a playing video stalls it for a moment, so
+ * small drift is taken up by playing the follower a little faster or slower, and only a large one
+ * (a stall, a seek) is corrected by seeking.
+ */
+export function followWhilePlaying(f: Pick<HTMLMediaElement, 'currentTime' | 'playbackRate'>, lead: Pick<HTMLMediaElement, 'currentTime'>): void {
+  const ahead = f.currentTime - lead.currentTime;
+  if (Math.abs(ahead) > 0.25) {
+    f.currentTime = lead.currentTime;
+    f.playbackRate = 1;
+  } else if (Math.abs(ahead) > 0.015) f.playbackRate = ahead > 0 ? 0.95 : 1.05;
+  else if (f.playbackRate !== 1) f.playbackRate = 1;
 }
 
 /** Play or pause the preview (space / K). */
