@@ -135,6 +135,14 @@ describe.skipIf(!hasChromium)(`the app in Chromium through clearcut serve${hasCh
     await expect.poll(() => first.inputValue()).toBe(original);
     await page.keyboard.press('Control+Shift+z');
     await expect.poll(() => first.inputValue()).toBe('Edited by the end-to-end test');
+    // The preview shows the captions as edited (what the export writes), not its own transcription.
+    // It draws them itself, whole, over the split wipe (the video element draws none).
+    const previewCaptions = () => page.evaluate(() => {
+      const video = document.querySelector<HTMLVideoElement>('.compare .pane.after video')!;
+      return [...video.textTracks].filter((t) => t.mode !== 'disabled').map((t) => ({ mode: t.mode, cues: [...(t.cues ?? [])].map((c) => (c as VTTCue).text) }));
+    });
+    await expect.poll(previewCaptions).toEqual([{ mode: 'hidden', cues: expect.arrayContaining(['Edited by the end-to-end test']) }]);
+    await expect.poll(() => page.getByTestId('preview-caption').textContent()).toBe('Edited by the end-to-end test');
 
     // Timeline: zoom in, scrub by dragging, then drag caption 1's end edge to the left.
     await page.getByRole('button', { name: 'Zoom in' }).click();

@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import type { PreviewResult } from '../../../../electron/common/api';
 import { engine } from '../../api/engine';
 import { useApp } from '../../stores/store';
+import { usePreviewCaptions, usePreviewOwnCaptions } from './preview-captions';
 
 export function ComparePlayer({ result, hasVideo }: { result: PreviewResult; hasVideo: boolean }) {
   const mode = useApp((s) => s.compareMode);
@@ -13,6 +14,8 @@ export function ComparePlayer({ result, hasVideo }: { result: PreviewResult; has
   const after = useRef<HTMLVideoElement>(null);
   const noise = useRef<HTMLAudioElement>(null);
   const url = (p: string) => engine().mediaUrl(p);
+  const caption = usePreviewCaptions(after, result, hasVideo);
+  const ownCaptions = usePreviewOwnCaptions(hasVideo);
 
   // The "after" player leads; the others follow its clock.
   useEffect(() => {
@@ -85,9 +88,10 @@ export function ComparePlayer({ result, hasVideo }: { result: PreviewResult; has
         </figure>
         <figure className="pane after" style={mode === 'split' && hasVideo ? { clipPath: `inset(0 0 0 ${wipe * 100}%)` } : undefined}>
           <Media ref={after as never} src={url(result.after)} muted={listen !== 'after'} playsInline preload="auto" loop controls={!hasVideo || mode === 'side'}>
-            {result.captionsVtt && <track kind="captions" src={url(result.captionsVtt)} srcLang="en" label="Captions" default />}
+            {result.captionsVtt && ownCaptions && <track kind="captions" src={url(result.captionsVtt)} srcLang="en" label="Captions" />}
           </Media>
           <figcaption>After</figcaption>
+          {mode === 'side' && caption && <PreviewCaption text={caption} />}
         </figure>
         {mode === 'split' && hasVideo && (
           <>
@@ -95,8 +99,17 @@ export function ComparePlayer({ result, hasVideo }: { result: PreviewResult; has
             <input className="wipe" type="range" min={0} max={1} step={0.005} value={wipe} aria-label="Before/after split" onChange={(e) => setWipe(Number(e.target.value))} />
           </>
         )}
+        {mode === 'split' && caption && <PreviewCaption text={caption} />}
         {result.removedNoise && <audio ref={noise} src={url(result.removedNoise)} muted={listen !== 'noise'} preload="auto" loop />}
       </div>
+    </div>
+  );
+}
+
+function PreviewCaption({ text }: { text: string }) {
+  return (
+    <div className="preview-caption" data-testid="preview-caption">
+      <span>{text}</span>
     </div>
   );
 }
