@@ -7,16 +7,21 @@ import type { Stage } from './stage.js';
 /** Frames larger than this (8K x 8K) are refused rather than exhausting memory. */
 export const MAX_FRAME_PIXELS = 8192 * 8192;
 
+const names = (stages: Stage[]): string => {
+  const ids = stages.map((s) => s.id);
+  return ids.length > 1 ? `${ids.slice(0, -1).join(', ')} and ${ids.at(-1)}` : ids[0]!;
+};
+
 export function validateInputForStages(media: MediaInfo, stages: Stage[], audioOnlyOutput: boolean): void {
   const file = media.file;
   const video = stages.filter((s) => s.kind === 'video');
   const audio = stages.filter((s) => s.kind === 'audio-filter' || s.kind === 'audio-pcm' || s.kind === 'captions');
   if (video.length && !media.video) {
-    throw new MediaError('NO_VIDEO_STREAM', `${file} has no video, but ${video.map((s) => s.id).join(', ')} needs video.`, { file });
+    throw new MediaError('NO_VIDEO_STREAM', `${file} has no video, but ${names(video)} ${video.length > 1 ? 'need' : 'needs'} video.`, { file });
   }
-  if (video.length && audioOnlyOutput) throw new UsageError(`${video.map((s) => s.id).join(', ')} changes the picture, but the output is an audio-only format.`);
+  if (video.length && audioOnlyOutput) throw new UsageError(`${names(video)} ${video.length > 1 ? 'change' : 'changes'} the picture, but the output is an audio-only format.`);
   if (audio.length && media.audio.length === 0) {
-    throw new MediaError('NO_AUDIO_STREAM', `${file} has no audio, but ${audio.map((s) => s.id).join(', ')} needs audio.`, { file });
+    throw new MediaError('NO_AUDIO_STREAM', `${file} has no audio, but ${names(audio)} ${audio.length > 1 ? 'need' : 'needs'} audio.`, { file });
   }
   if (media.video && !audioOnlyOutput) {
     const v = media.video;

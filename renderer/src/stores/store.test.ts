@@ -6,7 +6,7 @@ import { checkCue, parseTime } from '../features/captions/caption-checks';
 import { stageRequest } from '../features/enhance/enhance-slice';
 import { NO_STAGES } from '../features/enhance/presets';
 import { outputPathFor } from '../features/settings/output-naming';
-import { fakeEngine } from '../testing/fake-engine';
+import { FAKE_INFO, fakeEngine } from '../testing/fake-engine';
 import { resetApp, useApp } from './store';
 
 describe('app store', () => {
@@ -83,6 +83,36 @@ describe('app store', () => {
     expect(useApp.getState().jobs[0]).toMatchObject({ status: 'running', fraction: 0.5, stage: 'encode' });
     useApp.getState().applyJobEvent(events[1]!);
     expect(useApp.getState().jobs[0]).toMatchObject({ status: 'done', fraction: 1, notes: ['The camera sways, so stabilization kept its slow motion.'] });
+  });
+
+  it('leaves out the stages for a stream the clip lacks, for that clip only', async () => {
+    const exports: Array<Record<string, unknown>> = [];
+    const previews: Array<Record<string, unknown>> = [];
+    setEngine(
+      fakeEngine({
+        info: async () => ({ ...FAKE_INFO, capabilities: FAKE_INFO.capabilities.map((c) => ({ ...c, available: true })) }),
+        probe: async (path) => ({ path, durationSeconds: 10, variableFrameRate: false, rotation: 0, warnings: [], ...(path.endsWith('.m4a') ? { audioTracks: 1 } : { width: 640, height: 360, audioTracks: path.includes('silent') ? 0 : 1 }) }),
+        startExport: async (r) => (exports.push(r as never), { jobId: `job-${exports.length}` }),
+        renderPreview: async (r) => (previews.push(r as never), Promise.reject(new Error('cancelled'))),
+      }),
+    );
+    await useApp.getState().loadEngineInfo(); // the Default preset: speech cleanup and loudness on
+    useApp.getState().toggleStage('stabilize', true);
+    await useApp.getState().addClips(['/clips/silent.mp4', '/clips/memo.m4a']);
+    useApp.getState().selectClip('/clips/silent.mp4');
+    await useApp.getState().exportSelected();
+    await useApp.getState().renderPreview();
+    for (const r of [exports[0]!, previews[0]!]) {
+      expect(r).toMatchObject({ stabilize: 0.7 });
+      expect(r).not.toHaveProperty('denoiseAudio');
+      expect(r).not.toHaveProperty('loudnorm');
+    }
+    useApp.getState().selectClip('/clips/memo.m4a');
+    await useApp.getState().exportSelected();
+    expect(exports[1]).toMatchObject({ output: '/clips/memo_clean.m4a', denoiseAudio: 0.8, loudnorm: true });
+    expect(exports[1]).not.toHaveProperty('stabilize');
+    // The choices themselves are unchanged, for the next clip that has both.
+    expect(useApp.getState().stages).toMatchObject({ stabilize: { on: true }, denoiseAudio: { on: true }, loudnorm: { on: true } });
   });
 
   it('shows a retried job (the engine queues the same job id again) as waiting', async () => {

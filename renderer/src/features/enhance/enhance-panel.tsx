@@ -1,6 +1,8 @@
-/** Enhancement panel: a toggle and strength per stage; stages not in this engine yet say so. */
+/** Enhancement panel: a toggle and strength per stage; stages not in this engine, or for a stream the clip lacks, say so. */
 import { useState } from 'react';
 import { useApp } from '../../stores/store';
+import { selectedClip } from '../library/library-slice';
+import { missingStream } from './enhance-slice';
 import { DeviceSelect } from '../settings/device-select';
 import { BUILTIN_PRESETS, CAMERA_MODES, GRAIN_MODES, STAGES, type StabilizeCamera } from './presets';
 
@@ -24,6 +26,7 @@ export function EnhancePanel() {
   const preset = useApp((s) => s.preset);
   const saved = useApp((s) => s.savedPresets);
   const info = useApp((s) => s.engineInfo);
+  const clipInfo = useApp((s) => selectedClip(s)?.info);
   const { toggleStage, setStrength, setCamera, setKeepGrain, applyPreset, savePreset, isAvailable } = useApp.getState();
   const [naming, setNaming] = useState(false);
   const [name, setName] = useState('');
@@ -39,25 +42,27 @@ export function EnhancePanel() {
       <ul className="stages">
         {STAGES.map((st) => {
           const available = !!info && isAvailable(st.id);
+          const lacking = missingStream(st.id, clipInfo);
           const value = stages[st.id];
           return (
-            <li key={st.id} className={`stage ${available ? '' : 'unavailable'} ${value.on ? 'on' : ''}`}>
+            <li key={st.id} className={`stage ${available && !lacking ? '' : 'unavailable'} ${value.on && !lacking ? 'on' : ''}`}>
               <label className="stage-toggle">
-                <input type="checkbox" role="switch" data-stage={st.id} checked={value.on && available} disabled={!available} onChange={() => toggleStage(st.id)} />
+                <input type="checkbox" role="switch" data-stage={st.id} checked={value.on && available && !lacking} disabled={!available || !!lacking} onChange={() => toggleStage(st.id)} />
                 <span className="stage-label">{st.label}</span>
                 {!available && <span className="tag soon">coming soon</span>}
+                {available && lacking && <span className="tag" title={lacking}>{st.works === 'video' ? 'no video' : 'no audio'}</span>}
               </label>
               <div className="muted small">{st.hint}</div>
-              {st.hasStrength && available && (
+              {st.hasStrength && available && !lacking && (
                 <div className="slider-row">
                   <input type="range" min={0} max={1} step={0.05} value={value.strength} aria-label={`${st.label} strength`} disabled={!value.on} onChange={(e) => setStrength(st.id, Number(e.target.value))} />
                   <span className="value">{Math.round(value.strength * 100)}%</span>
                 </div>
               )}
-              {st.id === 'stabilize' && available && (
+              {st.id === 'stabilize' && available && !lacking && (
                 <StageChoiceSelect label="Camera" value={value.camera ?? 'auto'} options={CAMERA_MODES} disabled={!value.on} onChange={(id) => setCamera(id === 'auto' ? undefined : (id as StabilizeCamera))} />
               )}
-              {st.id === 'denoiseVideo' && available && (
+              {st.id === 'denoiseVideo' && available && !lacking && (
                 <StageChoiceSelect label="Grain" value={value.keepGrain === false ? 'remove' : 'keep'} options={GRAIN_MODES} disabled={!value.on} onChange={(id) => setKeepGrain(id === 'keep')} />
               )}
             </li>

@@ -1,8 +1,8 @@
 /** Enhancement choices: which stages run and how strongly; presets built in and saved by the user. */
-import type { EngineInfo } from '../../../../electron/common/api';
+import type { ClipInfo, EngineInfo } from '../../../../electron/common/api';
 import { engine } from '../../api/engine';
 import { errorText, type Slice } from '../../stores/slice';
-import { BUILTIN_PRESETS, NO_STAGES, type StabilizeCamera, type StageChoices, type StageId } from './presets';
+import { BUILTIN_PRESETS, NO_STAGES, STAGES, type StabilizeCamera, type StageChoices, type StageId } from './presets';
 
 const SAVED_KEY = 'clearcut-presets';
 
@@ -82,6 +82,29 @@ export const createEnhanceSlice: Slice<EnhanceSlice> = (set, get) => ({
     set({ savedPresets, preset: name });
   },
 });
+
+/**
+ * Why a stage cannot run on a clip: it works on a stream the clip does not have (undefined when it
+ * can, or while the clip is still being probed). The engine refuses such a request outright.
+ */
+export function missingStream(id: StageId, info: ClipInfo | undefined): string | undefined {
+  if (!info) return undefined;
+  const works = STAGES.find((s) => s.id === id)!.works;
+  if (works === 'video' && !info.width) return 'No video in this clip';
+  if (works === 'audio' && info.audioTracks === 0) return 'No audio in this clip';
+  return undefined;
+}
+
+/**
+ * The choices as they apply to one clip: a stage for a stream the clip lacks is left out (the
+ * Default preset's speech cleanup on a silent clip, stabilization on a voice memo), while the
+ * choice itself stays for the next clip.
+ */
+export function stagesForClip(stages: StageChoices, info: ClipInfo | undefined): StageChoices {
+  const out = { ...stages };
+  for (const id of Object.keys(out) as StageId[]) if (out[id].on && missingStream(id, info)) out[id] = { ...out[id], on: false };
+  return out;
+}
 
 /** The stage fields of an export or preview request for the current choices. */
 export function stageRequest(stages: StageChoices): { stabilize?: number; stabilizeCamera?: StabilizeCamera; denoiseVideo?: number; denoiseVideoKeepGrain?: boolean; denoiseAudio?: number; loudnorm?: boolean } {

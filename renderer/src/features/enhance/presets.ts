@@ -31,12 +31,12 @@ export const GRAIN_MODES: Array<{ id: 'keep' | 'remove'; label: string }> = [
 
 export type StageChoices = Record<StageId, StageToggle>;
 
-export const STAGES: Array<{ id: StageId; capability: string; label: string; hint: string; hasStrength: boolean }> = [
-  { id: 'stabilize', capability: 'stabilize', label: 'Stabilize', hint: 'Smooth handheld camera shake', hasStrength: true },
-  { id: 'denoiseVideo', capability: 'denoise-video', label: 'Denoise video', hint: 'Remove sensor grain in low light', hasStrength: true },
-  { id: 'denoiseAudio', capability: 'denoise-audio', label: 'Clean up speech', hint: 'Remove background noise around voices', hasStrength: true },
-  { id: 'loudnorm', capability: 'loudnorm', label: 'Even loudness', hint: 'EBU R128, -16 LUFS, for phones and the web', hasStrength: false },
-  { id: 'captions', capability: 'captions', label: 'Captions', hint: 'Speech to subtitles (SRT, WebVTT, track)', hasStrength: false },
+export const STAGES: Array<{ id: StageId; capability: string; label: string; hint: string; hasStrength: boolean; works: 'video' | 'audio' }> = [
+  { id: 'stabilize', capability: 'stabilize', label: 'Stabilize', hint: 'Smooth handheld camera shake', hasStrength: true, works: 'video' },
+  { id: 'denoiseVideo', capability: 'denoise-video', label: 'Denoise video', hint: 'Remove sensor grain in low light', hasStrength: true, works: 'video' },
+  { id: 'denoiseAudio', capability: 'denoise-audio', label: 'Clean up speech', hint: 'Remove background noise around voices', hasStrength: true, works: 'audio' },
+  { id: 'loudnorm', capability: 'loudnorm', label: 'Even loudness', hint: 'EBU R128, -16 LUFS, for phones and the web', hasStrength: false, works: 'audio' },
+  { id: 'captions', capability: 'captions', label: 'Captions', hint: 'Speech to subtitles (SRT, WebVTT, track)', hasStrength: false, works: 'audio' },
 ];
 
 const off = (strength = 0.7): StageToggle => ({ on: false, strength });

@@ -2,7 +2,7 @@
 import type { JobEvent, PreviewResult } from '../../../../electron/common/api';
 import { engine } from '../../api/engine';
 import { errorText, type Slice } from '../../stores/slice';
-import { stageRequest } from '../enhance/enhance-slice';
+import { stageRequest, stagesForClip } from '../enhance/enhance-slice';
 import { selectedClip } from '../library/library-slice';
 import { clampZoom, ZOOM_STEP } from './timeline';
 
@@ -62,7 +62,8 @@ export const createPreviewSlice: Slice<PreviewSlice> = (set, get) => ({
     set({ previewStatus: 'rendering', previewError: undefined, previewId, previewProgress: { fraction: 0, eta: null } });
     const mine = () => get().previewId === previewId;
     try {
-      const result = await engine().renderPreview({ input: clip.path, start, duration: PREVIEW_SECONDS, ...stageRequest(s.stages), captions: s.stages.captions.on || undefined, previewId });
+      const stages = stagesForClip(s.stages, clip.info);
+      const result = await engine().renderPreview({ input: clip.path, start, duration: PREVIEW_SECONDS, ...stageRequest(stages), captions: stages.captions.on || undefined, previewId });
       if (!mine() || selectedClip(get())?.path !== clip.path) return;
       set({ previewStatus: 'ready', previewResult: result, previewId: undefined, previewProgress: undefined });
     } catch (e) {

@@ -2,7 +2,7 @@
 import type { ExportJobRequest, JobEvent, JobKind } from '../../../../electron/common/api';
 import { engine } from '../../api/engine';
 import { errorText, type Slice } from '../../stores/slice';
-import { stageRequest } from '../enhance/enhance-slice';
+import { stageRequest, stagesForClip } from '../enhance/enhance-slice';
 import { selectedClip } from '../library/library-slice';
 import { outputPathFor } from '../settings/output-naming';
 import { exportDevice } from '../settings/settings-slice';
@@ -77,12 +77,13 @@ export const createQueueSlice: Slice<QueueSlice> = (set, get) => {
       const clip = selectedClip(s);
       if (!clip) return;
       const ext = clip.info && !clip.info.width ? 'm4a' : s.settings.container;
-      const captions = s.stages.captions.on && clip.info?.audioTracks ? (ext === 'm4a' ? (['srt', 'vtt'] as const) : (['srt', 'vtt', 'track'] as const)) : undefined;
-      const changesPicture = s.stages.stabilize.on || s.stages.denoiseVideo.on;
+      const stages = stagesForClip(s.stages, clip.info);
+      const captions = stages.captions.on && clip.info?.audioTracks ? (ext === 'm4a' ? (['srt', 'vtt'] as const) : (['srt', 'vtt', 'track'] as const)) : undefined;
+      const changesPicture = stages.stabilize.on || stages.denoiseVideo.on;
       await get().startJob({
         input: clip.path,
         output: outputPathFor(clip.path, { folder: s.settings.outputFolder, template: s.settings.namingTemplate, extension: ext, preset: s.preset }),
-        ...stageRequest(s.stages),
+        ...stageRequest(stages),
         ...(captions ? { captions: [...captions] } : {}),
         // Captions the user edited replace a fresh transcription.
         ...(captions && s.cues.length ? { cues: toCueData(s.cues) } : {}),
