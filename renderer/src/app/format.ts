@@ -17,3 +17,10 @@ export function formatEta(seconds: number | null): string {
   if (seconds < 1) return 'almost done';
   return `${formatDuration(seconds)} left`;
 }
+
+/** "1080×1920": the picture's size as it is shown, so a phone's portrait clip reads as portrait. */
+export function formatFrameSize(info: { width?: number; height?: number; rotation: number }): string {
+  if (!info.width || !info.height) return '';
+  const turned = Math.abs(Math.round(info.rotation / 90)) % 2 === 1;
+  return turned ? `${info.height}×${info.width}` : `${info.width}×${info.height}`;
+}

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { engine } from '../../api/engine';
 import { errorText } from '../../stores/slice';
 import { useApp } from '../../stores/store';
-import { formatDuration } from '../../app/format';
+import { formatDuration, formatFrameSize } from '../../app/format';
 import { OpenDialog } from './open-dialog';
 
 export function LibraryPanel() {
@@ -80,7 +80,7 @@ export function LibraryPanel() {
                 {c.info && (
                   <div className="muted small">
                     {formatDuration(c.info.durationSeconds)}
-                    {c.info.width ? ` · ${c.info.width}×${c.info.height}` : ''}
+                    {c.info.width ? ` · ${formatFrameSize(c.info)}` : ''}
                     {c.info.frameRate ? ` · ${c.info.frameRate.toFixed(c.info.frameRate % 1 ? 2 : 0)} fps` : ''}
                   </div>
                 )}
