@@ -5,6 +5,9 @@ import { engine } from '../../api/engine';
 import { useApp } from '../../stores/store';
 import { usePreviewCaptions, usePreviewOwnCaptions } from './preview-captions';
 
+/** Without a picture one player plays whichever is chosen (A, B or N); its label says which. */
+const HEARING: Record<'before' | 'after' | 'noise', string> = { before: 'Playing: before', after: 'Playing: after', noise: 'Playing: the removed noise' };
+
 export function ComparePlayer({ result, hasVideo }: { result: PreviewResult; hasVideo: boolean }) {
   const mode = useApp((s) => s.compareMode);
   const wipe = useApp((s) => s.wipe);
@@ -84,13 +87,13 @@ export function ComparePlayer({ result, hasVideo }: { result: PreviewResult; has
       <div className="compare-stage">
         <figure className="pane before">
           <Media ref={before as never} src={url(result.before)} muted={listen !== 'before'} playsInline preload="auto" loop />
-          <figcaption>Before</figcaption>
+          {hasVideo && <figcaption>Before</figcaption>}
         </figure>
         <figure className="pane after" style={mode === 'split' && hasVideo ? { clipPath: `inset(0 0 0 ${wipe * 100}%)` } : undefined}>
           <Media ref={after as never} src={url(result.after)} muted={listen !== 'after'} playsInline preload="auto" loop controls={!hasVideo || mode === 'side'}>
             {result.captionsVtt && ownCaptions && <track kind="captions" src={url(result.captionsVtt)} srcLang="en" label="Captions" />}
           </Media>
-          <figcaption>After</figcaption>
+          <figcaption>{hasVideo ? 'After' : HEARING[listen]}</figcaption>
           {mode === 'side' && caption && <PreviewCaption text={caption} />}
         </figure>
         {mode === 'split' && hasVideo && (
