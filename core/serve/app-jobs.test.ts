@@ -76,7 +76,7 @@ describe('the app on the persistent job queue', () => {
     const seen = events(jobs);
     const output = path.join(dir, 'clip_clean.mp4');
     const req = { input, output, denoiseAudio: 0.8, captions: ['srt' as const], speed: 'veryfast' as const };
-    const id = await jobs.submitExport(input, output, req);
+    const id = (await jobs.submitExport(input, output, req)).jobId;
     await until(() => seen.some((e) => e.type === 'done'));
 
     expect(id).toBe(jobId(await contentFingerprint(input), presetForExport(req), { app: 'export', output }));
@@ -98,9 +98,29 @@ describe('the app on the persistent job queue', () => {
 
     // Exporting the very same thing again over its own output is refused with a sentence, unless overwriting.
     await expect(jobs.submitExport(input, output, req)).rejects.toThrow(/already exported with these settings/);
-    expect(await jobs.submitExport(input, output, { ...req, overwrite: true })).toBe(id);
+    expect((await jobs.submitExport(input, output, { ...req, overwrite: true })).jobId).toBe(id);
     await until(() => seen.filter((e) => e.type === 'done').length === 2);
     expect(calls[1].overwrite).toBe(true);
+  });
+
+  it('with keepBoth, an export whose name a file or a queued job has writes name-2, name-3 beside it', async () => {
+    const { dir, db, input } = setup();
+    const calls: ExportRequest[] = [];
+    const jobs = start({ db, exportFn: fakeExport(calls, { block: true }) });
+    const output = path.join(dir, 'clip_clean.mp4');
+    writeFileSync(output, 'the first export, made earlier');
+    // Without keepBoth the job is queued under the name and would refuse to replace the file.
+    const plain = await jobs.submitExport(input, output, { input, output, denoiseAudio: 0.5 });
+    expect(plain.output).toBe(output);
+    const second = await jobs.submitExport(input, output, { input, output, denoiseAudio: 0.6, keepBoth: true });
+    expect(second.output).toBe(path.join(dir, 'clip_clean-2.mp4'));
+    // clip_clean-2.mp4 is not on disk yet, but a queued job will write it.
+    const third = await jobs.submitExport(input, output, { input, output, denoiseAudio: 0.7, keepBoth: true });
+    expect(third.output).toBe(path.join(dir, 'clip_clean-3.mp4'));
+    expect(new Set([plain.jobId, second.jobId, third.jobId]).size).toBe(3);
+    // Asked again for the same settings, it is the same job and the same name, not a fourth copy.
+    expect(await jobs.submitExport(input, output, { input, output, denoiseAudio: 0.6, keepBoth: true })).toEqual(second);
+    expect(readFileSync(output, 'utf8')).toBe('the first export, made earlier');
   });
 
   it('runs an export on the chosen device, which is not part of the id: exporting again on another device moves the job', async () => {
@@ -109,11 +129,11 @@ describe('the app on the persistent job queue', () => {
     const jobs = start({ db, exportFn: fakeExport(calls) });
     const seen = events(jobs);
     const output = path.join(dir, 'clip_clean.mp4');
-    const id = await jobs.submitExport(input, output, { input, output, denoiseAudio: 0.5, device: 'cuda' });
+    const id = (await jobs.submitExport(input, output, { input, output, denoiseAudio: 0.5, device: 'cuda' })).jobId;
     await until(() => seen.some((e) => e.type === 'done'));
     expect(calls[0].device).toBe('cuda');
     expect(jobs.store.get(id)?.history[0]?.device).toBe('cuda');
-    expect(await jobs.submitExport(input, output, { input, output, denoiseAudio: 0.5, device: 'cpu', overwrite: true })).toBe(id);
+    expect((await jobs.submitExport(input, output, { input, output, denoiseAudio: 0.5, device: 'cpu', overwrite: true })).jobId).toBe(id);
     await until(() => seen.filter((e) => e.type === 'done').length === 2);
     expect(calls[1].device).toBe('cpu');
     expect(jobs.store.get(id)?.device).toBe('cpu');
@@ -126,14 +146,14 @@ describe('the app on the persistent job queue', () => {
     const seen = events(jobs);
     const output = path.join(dir, 'clip_clean.mp4');
     const cues = [{ start: 0, end: 1.5, lines: ['Fixed by hand'] }];
-    const a = await jobs.submitExport(input, output, { input, output, captions: ['srt', 'burn'], cues });
+    const a = (await jobs.submitExport(input, output, { input, output, captions: ['srt', 'burn'], cues })).jobId;
     await until(() => seen.some((e) => e.type === 'done'));
     expect(calls[0].captions).toBeUndefined();
     expect(calls[0].extraStages?.map((s) => s.id)).toEqual(['captions']);
     // The same edits are the same job; other edits are another one.
     await expect(jobs.submitExport(input, output, { input, output, captions: ['srt', 'burn'], cues })).rejects.toThrow(/already exported/);
     const output2 = path.join(dir, 'clip_clean-2.mp4');
-    const b = await jobs.submitExport(input, output2, { input, output: output2, captions: ['srt', 'burn'], cues: [{ ...cues[0], lines: ['Fixed again'] }] });
+    const b = (await jobs.submitExport(input, output2, { input, output: output2, captions: ['srt', 'burn'], cues: [{ ...cues[0], lines: ['Fixed again'] }] })).jobId;
     expect(b).not.toBe(a);
     await until(() => seen.filter((e) => e.type === 'done').length === 2);
     expect(JSON.stringify(jobs.store.get(b)?.meta)).toContain('Fixed again');
@@ -149,7 +169,7 @@ describe('the app on the persistent job queue', () => {
     });
     const seen = events(jobs);
     const output = path.join(dir, 'clip_clean.mp4');
-    const id = await jobs.submitExport(input, output, { input, output });
+    const id = (await jobs.submitExport(input, output, { input, output })).jobId;
     await until(() => seen.some((e) => e.type === 'progress'));
     jobs.cancel(id);
     await until(() => seen.some((e) => e.type === 'cancelled'));
@@ -157,7 +177,7 @@ describe('the app on the persistent job queue', () => {
     expect(existsSync(output)).toBe(false);
 
     block = false;
-    expect(await jobs.submitExport(input, output, { input, output })).toBe(id);
+    expect((await jobs.submitExport(input, output, { input, output })).jobId).toBe(id);
     await until(() => seen.some((e) => e.type === 'done'));
     expect(seen.filter((e) => e.type === 'queued')).toHaveLength(2);
     expect(jobs.store.get(id)?.state).toBe('done');
@@ -165,7 +185,7 @@ describe('the app on the persistent job queue', () => {
 
     const failing = start({ db: path.join(dir, 'other.sqlite'), exportFn: fakeExport([], { fail: true }) });
     const failSeen = events(failing);
-    const bad = await failing.submitExport(input, path.join(dir, 'bad.mp4'), { input, output: path.join(dir, 'bad.mp4') });
+    const bad = (await failing.submitExport(input, path.join(dir, 'bad.mp4'), { input, output: path.join(dir, 'bad.mp4') })).jobId;
     await until(() => failSeen.some((e) => e.type === 'failed'));
     expect(failSeen.at(-1)).toEqual({ type: 'failed', jobId: bad, code: 'CORRUPT_MEDIA', message: 'clip.mp4 is cut off', file: input });
   });
@@ -176,7 +196,7 @@ describe('the app on the persistent job queue', () => {
     const app = start({ db, exportFn: fakeExport(calls) });
     const seen = events(app);
     const output = path.join(dir, 'steady.mp4');
-    const id = await app.submitExport(input, output, { input, output, stabilize: 0.6, stabilizeCamera: 'smooth-motion' });
+    const id = (await app.submitExport(input, output, { input, output, stabilize: 0.6, stabilizeCamera: 'smooth-motion' })).jobId;
     await until(() => seen.some((e) => e.type === 'done' && e.jobId === id));
     expect(calls[0]).toMatchObject({ stabilize: 0.6, stabilizeSmoothMotion: true });
     expect(calls[0].stabilizeTripod).toBeUndefined();
@@ -189,7 +209,7 @@ describe('the app on the persistent job queue', () => {
     const first = start({ db, exportFn: fakeExport([], { block: true }) });
     const seen1 = events(first);
     const output = path.join(dir, 'clip_clean.mp4');
-    const id = await first.submitExport(input, output, { input, output, stabilize: 0.5 });
+    const id = (await first.submitExport(input, output, { input, output, stabilize: 0.5 })).jobId;
     await until(() => seen1.some((e) => e.type === 'progress'));
     const transcription = await first.submitTranscribe(input); // queued behind the export
     await first.stop();
@@ -226,7 +246,7 @@ describe('the app on the persistent job queue', () => {
     expect(seen[0]).toMatchObject({ type: 'queued', jobId: t, kind: 'transcribe' });
     expect(() => jobs.transcriptFile(t)).toThrow(/running/);
     const output = path.join(dir, 'clip_clean.mp4');
-    const queued = await jobs.submitExport(input, output, { input, output });
+    const queued = (await jobs.submitExport(input, output, { input, output })).jobId;
     // `clearcut jobs cancel` from another process, while the job waits.
     const other = new SqliteJobStore(db);
     other.cancel(queued);

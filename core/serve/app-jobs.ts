@@ -15,6 +15,7 @@ import { toClearcutError, type ClearcutError } from '../common/errors.js';
 import type { ProgressEvent } from '../common/progress.js';
 import { createExportRunner, createReportWriter, type JobExportRequest } from '../jobs/export-job.js';
 import { contentFingerprint, jobId } from '../jobs/fingerprint.js';
+import { numberedName } from '../jobs/output-naming.js';
 import { isFinal, type JobRecord, type JobSpec } from '../jobs/job.js';
 import { LocalJobQueue, ownerAlive, type JobRunner, type JobRunResult } from '../jobs/job-queue.js';
 import type { RetryPolicy } from '../jobs/retry-policy.js';
@@ -163,18 +164,34 @@ export class AppJobs {
     for (const l of this.listeners) l(e);
   }
 
-  /** Queue an export; the same clip, settings, output and edited captions are one job. */
-  async submitExport(input: string, output: string, req: ExportJob): Promise<string> {
+  /**
+   * Queue an export; the same clip, settings, output and edited captions are one job. With
+   * `keepBoth`, an output name that a file or another job already has becomes name-2.ext,
+   * name-3.ext, ... (as watch folders name theirs) instead of failing the job. Returns the job
+   * and the output it writes.
+   */
+  async submitExport(input: string, output: string, req: ExportJob): Promise<{ jobId: string; output: string }> {
     const edited = req.cues && req.captions?.length ? req.cues : undefined;
     const meta: AppMeta = { app: 'export', overwrite: req.overwrite === true, ...(edited ? { cues: edited } : {}) };
+    const fingerprint = await contentFingerprint(input);
+    const preset = presetForExport(req);
     // The device is not part of the id: the same clip and settings on another device are the same job.
-    const spec: JobSpec = { fingerprint: await contentFingerprint(input), input, output, preset: presetForExport(req), device: req.device, lane: APP_LANE, variant: { app: 'export', output, cues: edited }, meta };
-    const id = jobId(spec.fingerprint, spec.preset, spec.variant);
-    const known = this.store.get(id);
+    const specFor = (out: string): JobSpec => ({ fingerprint, input, output: out, preset, device: req.device, lane: APP_LANE, variant: { app: 'export', output: out, cues: edited }, meta });
+    let spec = specFor(output);
+    let id = jobId(fingerprint, preset, spec.variant);
+    let known = this.store.get(id);
     if (known?.state === 'done' && existsSync(known.output) && !req.overwrite) {
       throw new InputError(`${path.basename(known.output)} was already exported with these settings (job ${id}); turn on overwrite or choose another name to export it again.`);
     }
-    return this.submit(spec, known);
+    if (req.keepBoth && !req.overwrite && !known) {
+      for (let n = 2; existsSync(spec.output) || (await this.queue.outputClaimed(spec.output, id)); n++) {
+        if (n > 999) throw new InputError(`${path.basename(output)} and 998 numbered copies of it already exist; choose another name.`);
+        spec = specFor(numberedName(output, n));
+        id = jobId(fingerprint, preset, spec.variant);
+      }
+      known = this.store.get(id);
+    }
+    return { jobId: await this.submit(spec, known), output: spec.output };
   }
 
   /** Queue a transcription into a transcript file of the data folder; read it with transcriptFile. */

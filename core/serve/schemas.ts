@@ -41,6 +41,7 @@ export const ExportJobSchema = z
     speed: z.enum(['ultrafast', 'veryfast', 'fast', 'medium', 'slow']).optional(),
     device: z.enum(DEVICE_IDS).optional(),
     overwrite: z.boolean().optional(),
+    keepBoth: z.boolean().optional(),
   })
   .strict();
 

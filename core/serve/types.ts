@@ -55,6 +55,8 @@ export interface ExportJob extends StageChoice {
   speed?: 'ultrafast' | 'veryfast' | 'fast' | 'medium' | 'slow';
   device?: Device;
   overwrite?: boolean;
+  /** When the output name is taken (and overwrite is off), write name-2.ext, name-3.ext, ... beside it. */
+  keepBoth?: boolean;
 }
 
 export interface PreviewJob extends StageChoice {

@@ -68,6 +68,8 @@ export interface ExportJobRequest extends StageSettings {
   /** Where the models run; an unavailable device (or one that fails) falls back to the CPU with a warning. */
   device?: InferenceDevice;
   overwrite?: boolean;
+  /** When the output name is taken (and overwrite is off), write name-2.ext, name-3.ext, ... beside it instead of failing. */
+  keepBoth?: boolean;
 }
 
 /** A short before/after render of one region of a clip, encoded as H.264 so any Chromium plays it. */
@@ -169,7 +171,8 @@ export interface EngineApi {
   renderPreview(request: PreviewRequest): Promise<PreviewResult>;
   /** A URL the renderer can play for an engine-side media file (preview renders, outputs). */
   mediaUrl(path: string): string;
-  startExport(request: ExportJobRequest): Promise<{ jobId: string }>;
+  /** Queue an export; `output` is the file it writes (numbered when `keepBoth` found the name taken). */
+  startExport(request: ExportJobRequest): Promise<{ jobId: string; output: string }>;
   /** Speech to captions for a clip, as a queued job; read the result with readTranscript. */
   startTranscribe(path: string): Promise<{ jobId: string }>;
   readTranscript(jobId: string): Promise<Transcript>;

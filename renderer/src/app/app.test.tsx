@@ -17,7 +17,7 @@ describe("the desktop app's menu events", () => {
     requests = [];
     setEngine(
       fakeEngine({
-        startExport: async (r) => (requests.push(r), { jobId: 'job-1' }),
+        startExport: async (r) => (requests.push(r), { jobId: 'job-1', output: r.output }),
         onAppEvent: (listener) => {
           listeners.push(listener);
           return () => listeners.splice(listeners.indexOf(listener), 1);

@@ -68,7 +68,7 @@ describe('app store', () => {
 
   it('tracks a job through its events and exports edited captions', async () => {
     const requests: unknown[] = [];
-    setEngine(fakeEngine({ startExport: async (r) => (requests.push(r), { jobId: 'job-1' }) }));
+    setEngine(fakeEngine({ startExport: async (r) => (requests.push(r), { jobId: 'job-1', output: r.output }) }));
     await useApp.getState().loadEngineInfo();
     await useApp.getState().addClips(['/clips/a.mp4']);
     await useApp.getState().loadTranscript('tr-1');
@@ -92,7 +92,7 @@ describe('app store', () => {
       fakeEngine({
         info: async () => ({ ...FAKE_INFO, capabilities: FAKE_INFO.capabilities.map((c) => ({ ...c, available: true })) }),
         probe: async (path) => ({ path, durationSeconds: 10, variableFrameRate: false, rotation: 0, warnings: [], ...(path.endsWith('.m4a') ? { audioTracks: 1 } : { width: 640, height: 360, audioTracks: path.includes('silent') ? 0 : 1 }) }),
-        startExport: async (r) => (exports.push(r as never), { jobId: `job-${exports.length}` }),
+        startExport: async (r) => (exports.push(r as never), { jobId: `job-${exports.length}`, output: r.output }),
         renderPreview: async (r) => (previews.push(r as never), Promise.reject(new Error('cancelled'))),
       }),
     );
@@ -115,8 +115,22 @@ describe('app store', () => {
     expect(useApp.getState().stages).toMatchObject({ stabilize: { on: true }, denoiseAudio: { on: true }, loudnorm: { on: true } });
   });
 
+  it('exports beside an earlier export (name-2) unless replacing is on, and shows the name the engine chose', async () => {
+    const requests: Array<Record<string, unknown>> = [];
+    setEngine(fakeEngine({ startExport: async (r) => (requests.push(r as never), { jobId: 'job-9', output: r.output.replace('.mp4', '-2.mp4') }) }));
+    await useApp.getState().loadEngineInfo();
+    await useApp.getState().addClips(['/clips/a.mp4']);
+    await useApp.getState().exportSelected();
+    expect(requests[0]).toMatchObject({ output: '/clips/a_clean.mp4', keepBoth: true, overwrite: false });
+    expect(useApp.getState().jobs[0]).toMatchObject({ id: 'job-9', output: '/clips/a_clean-2.mp4' });
+    useApp.getState().updateSettings({ overwrite: true });
+    await useApp.getState().exportSelected();
+    expect(requests[1]).toMatchObject({ output: '/clips/a_clean.mp4', overwrite: true });
+    expect(requests[1]).not.toHaveProperty('keepBoth');
+  });
+
   it('shows a retried job (the engine queues the same job id again) as waiting', async () => {
-    setEngine(fakeEngine({ startExport: async () => ({ jobId: 'job-2' }) }));
+    setEngine(fakeEngine({ startExport: async (r) => ({ jobId: 'job-2', output: r.output }) }));
     await useApp.getState().startJob({ input: '/clips/a.mp4', output: '/clips/b.mp4' });
     useApp.getState().applyJobEvent({ type: 'failed', jobId: 'job-2', code: 'FFMPEG_FAILED', message: 'ffmpeg died' });
     expect(useApp.getState().jobs.find((j) => j.id === 'job-2')).toMatchObject({ status: 'failed', error: 'ffmpeg died' });

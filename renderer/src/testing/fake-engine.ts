@@ -31,7 +31,7 @@ export function fakeEngine(over: Partial<EngineApi> = {}): EngineApi {
     waveform: async () => [0.5],
     renderPreview: no,
     mediaUrl: (p) => p,
-    startExport: async () => ({ jobId: 'job-1' }),
+    startExport: async (r) => ({ jobId: 'job-1', output: r.output }),
     startTranscribe: async () => ({ jobId: 'tr-1' }),
     readTranscript: async () => ({ cues: [{ start: 0, end: 2, lines: ['hello there'], words: [{ text: 'hello', start: 0, end: 0.5, confidence: 0.9 }, { text: 'there', start: 0.6, end: 1, confidence: 0.2 }] }], lowConfidenceBelow: 0.5 }),
     saveCaptions: async (o) => o,

@@ -92,14 +92,18 @@ export const createQueueSlice: Slice<QueueSlice> = (set, get) => {
         ...(changesPicture || (s.settings.codec !== 'auto' && s.settings.codec !== 'h264') || s.settings.crf !== 20 ? { ...(s.settings.codec === 'auto' ? {} : { codec: s.settings.codec }), crf: s.settings.crf, speed: s.settings.speed } : {}),
         device: exportDevice(s.settings.device, s.engineInfo),
         overwrite: s.settings.overwrite,
+        // Exporting again after a change writes name-2.ext beside the first export, not an error.
+        ...(s.settings.overwrite ? {} : { keepBoth: true }),
       });
     },
     async startJob(request) {
       try {
-        const { jobId } = await engine().startExport(request);
+        const { jobId, output } = await engine().startExport(request);
+        // A retry asks for the file this job writes, not a fresh numbered name.
+        const asked = { ...request, output };
         const exists = get().jobs.some((j) => j.id === jobId);
-        if (exists) patch(jobId, { request });
-        else set((s) => ({ jobs: [...s.jobs, { id: jobId, kind: 'export', input: request.input, output: request.output, status: 'queued', fraction: 0, eta: null, warnings: [], request }] }));
+        if (exists) patch(jobId, { request: asked, output });
+        else set((s) => ({ jobs: [...s.jobs, { id: jobId, kind: 'export', input: request.input, output, status: 'queued', fraction: 0, eta: null, warnings: [], request: asked }] }));
         set({ queueError: undefined });
       } catch (e) {
         set({ queueError: errorText(e) });

@@ -17,7 +17,7 @@ describe('the inference device setting', () => {
   beforeEach(async () => {
     localStorage.clear();
     requests.length = 0;
-    setEngine(fakeEngine({ startExport: async (r) => (requests.push(r), { jobId: 'job-1' }) }));
+    setEngine(fakeEngine({ startExport: async (r) => (requests.push(r), { jobId: 'job-1', output: r.output }) }));
     resetApp();
     await useApp.getState().loadEngineInfo();
   });
