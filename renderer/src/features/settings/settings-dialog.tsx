@@ -58,6 +58,7 @@ export function SettingsDialog() {
           </div>
           <div>
             <label className="check"><input type="checkbox" checked={settings.overwrite} onChange={(e) => updateSettings({ overwrite: e.target.checked })} /> Replace existing outputs</label>
+            <div className="muted small">{settings.overwrite ? 'Exporting again replaces the earlier file.' : 'Exporting again keeps the earlier file and adds -2, -3 to the new name.'}</div>
           </div>
         </div>
         <label htmlFor="device">Inference device (runs the enhancement models)</label>
