@@ -92,7 +92,8 @@ export function createExportRunner(opts: ExportRunnerOptions = {}): JobRunner {
       if (await adoptableOutput(job)) return { adopted: true };
       if (!req.overwrite) throw new OutputError('OUTPUT_EXISTS', `${job.output} already exists and was not written by this job; Clearcut never overwrites. Move it away and retry the job.`, { file: job.output });
     }
-    const summary = await exportFn({ ...req, signal: ctx.signal, onProgress: ctx.onProgress, onWarning: ctx.onWarning });
+    // A preset meets every kind of clip in a folder: what a clip has no stream for is left out, with a warning.
+    const summary = await exportFn({ ...req, skipUnfitStages: true, signal: ctx.signal, onProgress: ctx.onProgress, onWarning: ctx.onWarning });
     return { summary };
   };
 }

@@ -17,6 +17,13 @@ export interface ExportRequest extends StageRequest {
   /** Encoder speed preset (ultrafast..veryslow). */
   preset?: string;
   overwrite?: boolean;
+  /**
+   * Leave out, with a warning, the stages the input has no stream for, instead of refusing the
+   * input: a preset applied to a folder of mixed clips cleans the speech of the clips that have
+   * sound and stabilizes the ones that have a picture. Off for a single export, where asking for
+   * a stage the clip cannot take is an error (NO_AUDIO_STREAM, NO_VIDEO_STREAM).
+   */
+  skipUnfitStages?: boolean;
   device?: Device;
   signal?: AbortSignal;
   onProgress?: ProgressListener;

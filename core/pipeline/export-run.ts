@@ -19,7 +19,7 @@ import { probeHdrMetadata, probeMedia } from '../media/probe.js';
 import type { FrameStream } from '../media/video-frame.js';
 import { buildStages } from '../stages/index.js';
 import type { ExportRequest, ExportSummary, StageTiming } from './export-request.js';
-import { validateInputForStages } from './export-validation.js';
+import { stagesThatFit, validateInputForStages } from './export-validation.js';
 import { OutputTarget } from './output-target.js';
 import { runPcmStages } from './pcm-stages.js';
 import type { AudioFilterStage, AudioPcmStage, CaptionStage, StageContext, VideoStage } from './stage.js';
@@ -62,9 +62,11 @@ export class ExportRun {
   static async start(request: ExportRequest): Promise<ExportRun> {
     // Absolute paths from here on: the encoder runs in the output folder (see encoder.ts).
     const req = { ...request, input: path.resolve(request.input), output: path.resolve(request.output) };
-    const all = [...buildStages(req), ...(req.extraStages ?? [])];
+    const asked = [...buildStages(req), ...(req.extraStages ?? [])];
     const { container, audioOnly } = containerForOutput(req.output);
     const media = await probeMedia(req.input, { signal: req.signal });
+    const fit = req.skipUnfitStages ? stagesThatFit(media, asked, audioOnly) : { stages: asked };
+    const all = fit.stages;
     validateInputForStages(media, all, audioOnly);
     const withVideo = !!media.video && !audioOnly;
     const codec = req.codec ?? defaultVideoCodec(container, media.video, withVideo ? (await ffmpegFeatures()).encoders : undefined);
@@ -79,6 +81,7 @@ export class ExportRun {
     const stop = new AbortController();
     const unlinkCancel = onAbort(req.signal, () => stop.abort());
     const run = new ExportRun(req, stop, unlinkCancel, media, target, container, withVideo, codec, stages);
+    if (fit.warning) run.warn(fit.warning);
     if (media.video?.variableFrameRate) run.warn(`${media.file} has a variable frame rate; frame timing is kept as recorded.`);
     return run;
   }

@@ -12,6 +12,20 @@ const names = (stages: Stage[]): string => {
   return ids.length > 1 ? `${ids.slice(0, -1).join(', ')} and ${ids.at(-1)}` : ids[0]!;
 };
 
+/**
+ * The stages that can run on `media` (skipUnfitStages): picture stages need a video stream and a
+ * video output, sound stages an audio stream. `warning` names what was left out, and why.
+ */
+export function stagesThatFit(media: MediaInfo, stages: Stage[], audioOnlyOutput: boolean): { stages: Stage[]; warning?: string } {
+  const needsVideo = (s: Stage) => s.kind === 'video';
+  const needsAudio = (s: Stage) => s.kind === 'audio-filter' || s.kind === 'audio-pcm' || s.kind === 'captions';
+  const noPicture = !media.video || audioOnlyOutput;
+  const left = stages.filter((s) => (needsVideo(s) && noPicture) || (needsAudio(s) && media.audio.length === 0));
+  if (!left.length) return { stages };
+  const why = left.some(needsVideo) && left.some(needsAudio) ? 'no stream they work on' : left.some(needsVideo) ? (media.video ? 'an audio-only output' : 'no video') : 'no audio';
+  return { stages: stages.filter((s) => !left.includes(s)), warning: `${media.file} has ${why}, so ${names(left)} ${left.length > 1 ? 'were' : 'was'} left out.` };
+}
+
 export function validateInputForStages(media: MediaInfo, stages: Stage[], audioOnlyOutput: boolean): void {
   const file = media.file;
   const video = stages.filter((s) => s.kind === 'video');

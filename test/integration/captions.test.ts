@@ -109,6 +109,17 @@ describe('clearcut export --captions', () => {
     expect(existsSync(path.join(dir, 'talk.json'))).toBe(true);
   });
 
+  it('an audio-only output asked to burn in or embed captions gets them as an SRT beside it, and says so', async () => {
+    const dir = workDir('captions-audio-burn');
+    const m4a = fixture('captions-speech.m4a', (f) => ffmpeg(['-i', ASR_WAV, '-c:a', 'aac', '-b:a', '96k', '-f', 'ipod', f]));
+    const r = await runCli(['export', m4a, '-o', path.join(dir, 'talk.m4a'), '--captions', 'burn,track']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/talk\.m4a has no picture to burn captions into .* so they go to talk\.srt/);
+    const cues = parseSrt(readFileSync(path.join(dir, 'talk.srt'), 'utf8'));
+    expect(wordErrorRate(REFERENCE, textOf(cues)).wer).toBeLessThanOrEqual(WER_MAX);
+    expect(ffprobeSubtitles(path.join(dir, 'talk.m4a')).map((s) => s.codec_name)).toEqual(['aac']);
+  });
+
   it('gives no captions for silence and for noise', async () => {
     const dir = workDir('captions-quiet');
     const silence = fixture('captions-silence.wav', (f) => ffmpeg(['-f', 'lavfi', '-i', 'anullsrc=r=16000:cl=mono', '-t', '6', '-f', 'wav', f]));

@@ -6,7 +6,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ffmpeg, fixture, jsonLines, runCli, workDir } from './fixtures.js';
+import { audioOnlyClip, ffmpeg, fixture, jsonLines, runCli, videoOnlyClip, workDir } from './fixtures.js';
 
 /** Short clips that differ in content (so their job ids differ). */
 const clip = (i: number, size = '160x120', seconds = 1): string =>
@@ -113,6 +113,23 @@ describe('clearcut watch', () => {
     expect(mediaOutputs(out).map((f) => statSync(path.join(out, f)).mtimeMs)).toEqual(mtimes);
     const jobs = jsonLines((await runCli(['jobs', 'list', '--json'], { env })).stdout)[0] as { counts: Record<string, number> };
     expect(jobs.counts).toEqual({ queued: 0, running: 0, done: 3, failed: 2, cancelled: 0 });
+  });
+
+  it('a preset meets a clip without sound and one without picture: what does not fit is left out with a warning, the rest runs', async () => {
+    const { dir, input, out, env } = setup('watch-mixed');
+    copyFileSync(videoOnlyClip(), path.join(input, 'broll.mp4'));
+    copyFileSync(audioOnlyClip(), path.join(input, 'memo.m4a'));
+    const preset = path.join(dir, 'vlog.json');
+    writeFileSync(preset, JSON.stringify({ name: 'vlog', stages: { stabilize: 0.5, loudnorm: true, captions: ['burn'] } }));
+    const r = await runCli(['watch', input, '--out', out, '--preset', preset, '--once', '--stable-ms', '100', '--json'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(jsonLines(r.stdout).find((l) => l.type === 'summary')).toMatchObject({ done: 2, failed: 0 });
+    expect(mediaOutputs(out)).toEqual(['broll_clean.mp4', 'memo_clean.json', 'memo_clean.m4a', 'memo_clean.srt']);
+    const warned = (file: string) => events(out, 'warning').filter((e) => path.basename(String(e.file)) === file).map((e) => String(e.message));
+    expect(warned('broll.mp4')).toEqual([expect.stringMatching(/broll\.mp4 has no audio, so loudnorm and captions were left out/)]);
+    expect(warned('memo.m4a')).toEqual(
+      expect.arrayContaining([expect.stringMatching(/memo\.m4a has no video, so stabilize was left out/), expect.stringMatching(/no picture to burn captions into .* so they go to memo_clean\.srt/)]),
+    );
   });
 
   it('a growing file is queued once, only after it is complete; a renamed copy added later is not processed again', async () => {

@@ -125,6 +125,13 @@ export function sidecarFormats(targets: CaptionTarget[], json = true): SidecarFo
   return out;
 }
 
+/** An audio-only output cannot show burned-in captions or carry a caption track: without an SRT or WebVTT asked for, it gets an SRT. */
+export function sidecarsInstead(targets: CaptionTarget[]): CaptionTarget[] {
+  if (!targets.includes('burn') && !targets.includes('track')) return targets;
+  const kept = targets.filter((t) => t !== 'burn' && t !== 'track');
+  return kept.length ? kept : ['srt'];
+}
+
 export function createCaptionStage(opts: CaptionStageOptions): CaptionStage {
   let forEncoder: EncoderSubtitles | undefined;
   return {
@@ -133,18 +140,24 @@ export function createCaptionStage(opts: CaptionStageOptions): CaptionStage {
     weight: 1,
     progressUnit: 'seconds',
     async run(ctx: StageContext, output: string) {
-      const result = await captionMedia(ctx.media, ctx, opts.layout, isAudioOnlyOutput(output));
+      const audioOnly = isAudioOnlyOutput(output);
+      const targets = audioOnly ? sidecarsInstead(opts.targets) : opts.targets;
+      if (targets !== opts.targets) {
+        const files = sidecarFormats(targets, false).map((f) => path.basename(sidecarPath(output, f)));
+        ctx.warn(`${path.basename(output)} has no picture to burn captions into or a caption track to embed them in, so they go to ${files.join(' and ')}.`);
+      }
+      const result = await captionMedia(ctx.media, ctx, opts.layout, audioOnly);
       if (result.cues.length === 0) ctx.warn(`No speech was heard in ${ctx.media.file}; the caption files are empty.`);
       const files: Array<{ temp: string; final: string }> = [];
-      const track = opts.targets.includes('track');
-      const burn = opts.targets.includes('burn');
+      const track = targets.includes('track');
+      const burn = targets.includes('burn');
       if ((track || burn) && result.cues.length) {
         // The encoder embeds and/or burns the same cues the sidecars hold.
         const file = ctx.tempFile('.srt');
         await writeFile(file, toSrt(result.cues));
         forEncoder = { file, track, burnStyle: burn ? burnStyle(opts.style, layoutFor(ctx.media).maxCharsPerLine < BROADCAST_LAYOUT.maxCharsPerLine) : undefined, language: 'eng' };
       }
-      for (const format of sidecarFormats(opts.targets, opts.json ?? true)) {
+      for (const format of sidecarFormats(targets, opts.json ?? true)) {
         const final = sidecarPath(output, format);
         if (final === output) continue;
         const temp = ctx.tempFile(`.${format}`);
