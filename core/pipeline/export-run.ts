@@ -20,12 +20,14 @@ import type { FrameStream } from '../media/video-frame.js';
 import { buildStages } from '../stages/index.js';
 import type { ExportRequest, ExportSummary, StageTiming } from './export-request.js';
 import { stagesThatFit, validateInputForStages } from './export-validation.js';
+import { exportStageWeights } from './stage-weights.js';
 import { OutputTarget } from './output-target.js';
 import { runPcmStages } from './pcm-stages.js';
 import type { AudioFilterStage, AudioPcmStage, CaptionStage, StageContext, VideoStage } from './stage.js';
 import { counted, peekFirst, readAhead } from './streams.js';
 
 type Commit = { temp: string; final: string };
+
 
 export class ExportRun {
   private readonly t0 = performance.now();
@@ -118,12 +120,7 @@ export class ExportRun {
   }
 
   private stageWeights(): StageWeight[] {
-    const s = this.stages;
-    const weights: StageWeight[] = [];
-    for (const v of s.video) if (v.analyze) weights.push({ id: `${v.id}-analyze`, weight: v.weight * 0.5, unit: 'frames' });
-    for (const x of [...s.pcm, ...s.filters, ...s.captions]) weights.push({ id: x.id, weight: x.weight, unit: x.progressUnit });
-    weights.push({ id: 'encode', weight: 1 + s.video.reduce((a, v) => a + v.weight, 0), unit: this.withVideo ? 'frames' : 'seconds' });
-    return weights;
+    return exportStageWeights(this.stages, this.media, this.withVideo);
   }
 
   private async timed<T>(stage: string, fn: () => Promise<T>): Promise<T> {

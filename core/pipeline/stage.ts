@@ -29,7 +29,12 @@ export interface StageContext {
 interface StageBase {
   /** Stable id, e.g. "stabilize", "loudnorm". Used in progress and reports. */
   id: string;
-  /** Relative cost, for the overall progress fraction and ETA. */
+  /**
+   * Estimated seconds of work per unit on a 2-core laptop, for the overall progress fraction and
+   * the ETA: per 1280x720 frame for a video stage (scaled by the clip's frame size and count), per
+   * second of sound for an audio or caption stage. Only the ratios matter: the ETA measures this
+   * machine's own speed as the first stage runs and scales the rest by it.
+   */
   weight: number;
   progressUnit: ProgressEvent['unit'];
 }
@@ -41,6 +46,8 @@ export interface VideoStage extends StageBase {
   format?: string;
   /** Optional whole-clip pass before rendering (motion analysis); has its own progress stage id. */
   analyze?: (ctx: StageContext) => Promise<void>;
+  /** Seconds per 1280x720 frame of `analyze` (as `weight`; default: half of `weight`). */
+  analyzeWeight?: number;
   transform(input: FrameStream, ctx: StageContext): FrameStream;
 }
 

@@ -19,7 +19,7 @@ export function createEditedCaptionStage(cues: CueData[], targets: Array<'srt' |
   return {
     id: 'captions',
     kind: 'captions',
-    weight: 0.05,
+    weight: 0.001,
     progressUnit: 'seconds',
     async run(ctx, output) {
       ctx.report(1, 1);

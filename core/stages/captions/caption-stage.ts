@@ -137,7 +137,8 @@ export function createCaptionStage(opts: CaptionStageOptions): CaptionStage {
   return {
     id: 'captions',
     kind: 'captions',
-    weight: 1,
+    // Seconds per second of sound: speech detection and Whisper tiny on the speech (8 s in 1.5 s).
+    weight: 0.2,
     progressUnit: 'seconds',
     async run(ctx: StageContext, output: string) {
       const audioOnly = isAudioOnlyOutput(output);

@@ -8,7 +8,8 @@ export function createLoudnormStage(target: Partial<LoudnessTarget> = {}): Audio
   return {
     kind: 'audio-filter',
     id: 'loudnorm',
-    weight: 0.15,
+    // Seconds per second of sound: the measuring pass.
+    weight: 0.03,
     progressUnit: 'seconds',
     async prepare(track: AudioStreamInfo, ctx: StageContext, audio: { file: string; streamIndex: number }) {
       const total = track.duration || ctx.media.duration;

@@ -192,7 +192,9 @@ export function createStabilizeStage(opts: StabilizeOptions): StabilizeStage {
   return {
     id: 'stabilize',
     kind: 'video',
-    weight: 2,
+    // Seconds per 720p frame: the warp, and the whole-clip motion analysis (a 240-frame 720p clip: 4.0 s).
+    weight: 0.008,
+    analyzeWeight: 0.017,
     progressUnit: 'frames',
     analyze,
     transform,
