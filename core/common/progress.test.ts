@@ -29,6 +29,31 @@ describe('ProgressTracker', () => {
     expect(f.fraction).toBeCloseTo(0.25 + 0.75 / 3, 3);
   });
 
+  it('times a stage that has just started, and is still slow to get going, by the stages before it', () => {
+    let t = 0;
+    const tracker = new ProgressTracker(
+      [
+        { id: 'audio', weight: 1, unit: 'seconds' },
+        { id: 'encode', weight: 10, unit: 'frames' },
+      ],
+      undefined,
+      () => t,
+      0,
+    );
+    tracker.update('audio', 0, 10);
+    t = 2;
+    tracker.update('audio', 10, 10); // 2 s for a weight of 1
+    tracker.update('encode', 0, 100);
+    t = 3;
+    // The encoder's first second did 1 frame of 100 (start-up): its own rate would say 99 s; the
+    // audio's 2 s per unit of weight says 10 x 0.99 x 2.
+    expect(tracker.update('encode', 1, 100)!.eta).toBeCloseTo(19.8, 1);
+    t = 10;
+    // Settled (over 3 s and 5 %), the stage's own recent rate rules: 40 frames in the last 3 s or so.
+    const late = tracker.update('encode', 40, 100)!;
+    expect(late.eta).toBeCloseTo(late.stageEta!, 5);
+  });
+
   it('rate-limits events unless forced', () => {
     let t = 0;
     const events: ProgressEvent[] = [];

@@ -35,6 +35,10 @@ export interface StageWeight {
  * Turns raw (done, total) updates of the plan's stages into ProgressEvents with rate and ETA.
  * The rate is smoothed over a sliding window so the ETA does not jump with each frame.
  */
+/** A stage's own rate is trusted after this long, or this share of it. */
+const EARLY_SECONDS = 3;
+const EARLY_FRACTION = 0.05;
+
 export class ProgressTracker {
   private readonly weights: StageWeight[];
   private readonly totalWeight: number;
@@ -75,10 +79,18 @@ export class ProgressTracker {
     const before = this.weights.slice(0, Math.max(0, idx)).reduce((s, x) => s + x.weight, 0);
     const fraction = Math.min(1, (before + info.weight * stageFraction) / this.totalWeight);
     // Later stages are estimated from this stage's wall time per unit of weight.
-    const elapsed = t - (this.started.get(stage) ?? t);
+    const stageStart = this.started.get(stage) ?? t;
+    const elapsed = t - stageStart;
     const after = this.weights.slice(idx + 1).reduce((s, x) => s + x.weight, 0);
     const secondsPerWeight = stageFraction > 0.02 ? elapsed / (info.weight * stageFraction) : null;
-    const eta = stageEta === null ? null : stageEta + (secondsPerWeight === null ? 0 : after * secondsPerWeight);
+    let eta = stageEta === null ? null : stageEta + (secondsPerWeight === null ? 0 : after * secondsPerWeight);
+    // A stage's first seconds (start-up, a pipeline filling) say little about its speed: until its
+    // own rate settles, the stages already done give the machine's seconds per unit of weight.
+    const firstStart = Math.min(...this.started.values());
+    if ((elapsed < EARLY_SECONDS || stageFraction < EARLY_FRACTION) && before > 0 && stageStart > firstStart) {
+      const measured = (stageStart - firstStart) / before;
+      eta = (info.weight * (1 - stageFraction) + after) * measured;
+    }
 
     const event: ProgressEvent = {
       stage,
