@@ -181,7 +181,7 @@ export class AppJobs {
     let id = jobId(fingerprint, preset, spec.variant);
     let known = this.store.get(id);
     if (known?.state === 'done' && existsSync(known.output) && !req.overwrite) {
-      throw new InputError(`${path.basename(known.output)} was already exported with these settings (job ${id}); turn on overwrite or choose another name to export it again.`);
+      throw new InputError(`${path.basename(known.output)} was already exported with these settings (job ${id}). To export it again, change a setting or turn on "Replace existing outputs".`);
     }
     if (req.keepBoth && !req.overwrite && !known) {
       for (let n = 2; existsSync(spec.output) || (await this.queue.outputClaimed(spec.output, id)); n++) {
