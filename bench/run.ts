@@ -17,6 +17,7 @@ const SECTIONS: Array<{ id: string; file: string; fn: string }> = [
   { id: 'denoise-audio', file: 'denoise-audio.ts', fn: 'benchDenoiseAudio' },
   { id: 'captions', file: 'captions.ts', fn: 'benchCaptions' },
   { id: 'stabilize', file: 'stabilize.ts', fn: 'benchStabilize' },
+  { id: 'stabilize-more', file: 'stabilize-more.ts', fn: 'benchStabilizeMore' },
   { id: 'denoise-video', file: 'denoise-video.ts', fn: 'benchDenoiseVideo' },
   { id: 'watch', file: 'watch.ts', fn: 'benchWatch' },
 ];

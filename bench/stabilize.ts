@@ -26,7 +26,7 @@ import { mediaFile } from '../scripts/fetch-media.js';
 import { cachedFile, ff } from './lib/ffmpeg.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const work = path.join(root, '.cache', 'bench', 'stabilize');
+export const work = path.join(root, '.cache', 'bench', 'stabilize');
 const STRENGTH = 0.5;
 const SHAKE =
   "rotate='0.012*sin(2*PI*0.9*t)+0.008*sin(2*PI*4.1*t)':c=black,crop=w=iw-64:h=ih-64:x='32+14*sin(2*PI*1.3*t)+6*sin(2*PI*3.7*t+1)+6*(random(0)-0.5)':y='32+12*sin(2*PI*1.1*t+2)+5*sin(2*PI*4.3*t)+6*(random(1)-0.5)'";
@@ -41,7 +41,7 @@ const SWAY =
   "rotate='0.008*sin(2*PI*0.37*t+0.5)+0.006*sin(2*PI*2.3*t+1.1)+0.003*sin(2*PI*6.1*t)':c=black,crop=w=iw-80:h=ih-80:x='40+18*sin(2*PI*0.21*t)+8*sin(2*PI*1.7*t+0.3)+4*sin(2*PI*5.3*t+2)+4*(random(0)-0.5)':y='40+10*sin(2*PI*0.29*t+1)+7*sin(2*PI*2.1*t)+3*sin(2*PI*6.7*t+1)+4*(random(1)-0.5)'";
 
 /** A clip of the bench's work folder, made once. */
-const clip = (name: string, make: (f: string) => void): Promise<string> => cachedFile(path.join(work, name), make);
+export const clip = (name: string, make: (f: string) => void): Promise<string> => cachedFile(path.join(work, name), make);
 
 interface Clip {
   label: string;
@@ -69,7 +69,7 @@ async function clips(): Promise<Clip[]> {
   ];
 }
 
-async function greyFrames(file: string): Promise<GreyFrame[]> {
+export async function greyFrames(file: string): Promise<GreyFrame[]> {
   const media = await probeMedia(file);
   const size = analysisSize(media.video!.width, media.video!.height, 320);
   const stream = await readVideoFrames(media, { scale: size, format: rawFormat('gray') });
@@ -88,7 +88,7 @@ async function timed<T>(fn: () => Promise<T> | T): Promise<{ seconds: number; va
 }
 
 /** A method runs one export; ours say whether the default followed the clip's slow motion. */
-const METHODS: Array<{ label: string; run: (input: string, output: string) => Promise<string | void> | void }> = [
+export const METHODS: Array<{ label: string; run: (input: string, output: string) => Promise<string | void> | void }> = [
   {
     label: `Clearcut --stabilize=${STRENGTH}`,
     run: async (input, output) => {
@@ -115,7 +115,7 @@ const METHODS: Array<{ label: string; run: (input: string, output: string) => Pr
   })),
 ];
 
-const f3 = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : '–');
+export const f3 = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : '–');
 
 /**
  * The metrics swing by a few hundredths when an output changes by ±1 grey level (a different x264
@@ -136,7 +136,7 @@ function dithered(frames: GreyFrame[], seed: number): GreyFrame[] {
 
 type Scored = Record<'croppingMean' | 'croppingMin' | 'distortionMin' | 'stabilityTranslation' | 'stabilityRotation' | 'itf' | 'borderMean' | 'borderFrames', number[]>;
 
-async function scored(input: GreyFrame[], output: GreyFrame[]): Promise<Scored> {
+export async function scored(input: GreyFrame[], output: GreyFrame[]): Promise<Scored> {
   const out: Scored = { croppingMean: [], croppingMin: [], distortionMin: [], stabilityTranslation: [], stabilityRotation: [], itf: [], borderMean: [], borderFrames: [] };
   for (let k = 0; k < VARIANTS; k++) {
     const r: StabilityMetrics = await stabilityMetrics(input, k === 0 ? output : dithered(output, k));
@@ -145,9 +145,9 @@ async function scored(input: GreyFrame[], output: GreyFrame[]): Promise<Scored> 
   return out;
 }
 
-const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+export const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 /** "mean [min–max]" of one metric over the variants. */
-const spread = (v: number[]): string => `${f3(mean(v))} [${f3(Math.min(...v))}–${f3(Math.max(...v))}]`;
+export const spread = (v: number[]): string => `${f3(mean(v))} [${f3(Math.min(...v))}–${f3(Math.max(...v))}]`;
 
 export async function benchStabilize(): Promise<string> {
   const rows: string[] = [];
