@@ -98,6 +98,9 @@ describe('the app on the persistent job queue', () => {
 
     // Exporting the very same thing again over its own output is refused with a sentence, unless overwriting.
     await expect(jobs.submitExport(input, output, req)).rejects.toThrow(/already exported with these settings/);
+    // The app (keepBoth) is told it is that job, done: no error, no numbered copy, nothing queued.
+    expect(await jobs.submitExport(input, output, { ...req, keepBoth: true })).toEqual({ jobId: id, output, alreadyDone: true });
+    expect(seen.filter((e) => e.type === 'queued')).toHaveLength(1);
     expect((await jobs.submitExport(input, output, { ...req, overwrite: true })).jobId).toBe(id);
     await until(() => seen.filter((e) => e.type === 'done').length === 2);
     expect(calls[1].overwrite).toBe(true);

@@ -168,9 +168,10 @@ export class AppJobs {
    * Queue an export; the same clip, settings, output and edited captions are one job. With
    * `keepBoth`, an output name that a file or another job already has becomes name-2.ext,
    * name-3.ext, ... (as watch folders name theirs) instead of failing the job. Returns the job
-   * and the output it writes.
+   * and the output it writes; with `keepBoth`, the very same export already done and on disk is
+   * that job again (`alreadyDone`), not an error and not a copy.
    */
-  async submitExport(input: string, output: string, req: ExportJob): Promise<{ jobId: string; output: string }> {
+  async submitExport(input: string, output: string, req: ExportJob): Promise<{ jobId: string; output: string; alreadyDone?: boolean }> {
     const edited = req.cues && req.captions?.length ? req.cues : undefined;
     const meta: AppMeta = { app: 'export', overwrite: req.overwrite === true, ...(edited ? { cues: edited } : {}) };
     const fingerprint = await contentFingerprint(input);
@@ -181,6 +182,7 @@ export class AppJobs {
     let id = jobId(fingerprint, preset, spec.variant);
     let known = this.store.get(id);
     if (known?.state === 'done' && existsSync(known.output) && !req.overwrite) {
+      if (req.keepBoth) return { jobId: id, output: known.output, alreadyDone: true };
       throw new InputError(`${path.basename(known.output)} was already exported with these settings (job ${id}). To export it again, change a setting or turn on "Replace existing outputs".`);
     }
     if (req.keepBoth && !req.overwrite && !known) {

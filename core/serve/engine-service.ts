@@ -162,7 +162,7 @@ export class EngineService {
   }
 
   /** Queue an export; resolves with its job id (a failed or cancelled one with the same settings runs again). */
-  async startExport(job: ExportJob): Promise<{ jobId: string; output: string }> {
+  async startExport(job: ExportJob): Promise<{ jobId: string; output: string; alreadyDone?: boolean }> {
     const input = this.requireAllowed(job.input, 'The input');
     const output = this.checkOutput(job.output);
     if (output === input) throw new InputError('The output would replace the input; choose another name.');

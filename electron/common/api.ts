@@ -171,8 +171,11 @@ export interface EngineApi {
   renderPreview(request: PreviewRequest): Promise<PreviewResult>;
   /** A URL the renderer can play for an engine-side media file (preview renders, outputs). */
   mediaUrl(path: string): string;
-  /** Queue an export; `output` is the file it writes (numbered when `keepBoth` found the name taken). */
-  startExport(request: ExportJobRequest): Promise<{ jobId: string; output: string }>;
+  /**
+   * Queue an export; `output` is the file it writes (numbered when `keepBoth` found the name taken).
+   * `alreadyDone`: with `keepBoth`, the same clip and settings were already exported to `output`; nothing was queued.
+   */
+  startExport(request: ExportJobRequest): Promise<{ jobId: string; output: string; alreadyDone?: boolean }>;
   /** Speech to captions for a clip, as a queued job; read the result with readTranscript. */
   startTranscribe(path: string): Promise<{ jobId: string }>;
   readTranscript(jobId: string): Promise<Transcript>;

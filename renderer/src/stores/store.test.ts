@@ -129,6 +129,15 @@ describe('app store', () => {
     expect(requests[1]).not.toHaveProperty('keepBoth');
   });
 
+  it('shows an export the engine says was already done with these settings as done, not queued', async () => {
+    setEngine(fakeEngine({ startExport: async (r) => ({ jobId: 'job-7', output: r.output, alreadyDone: true }) }));
+    await useApp.getState().loadEngineInfo();
+    await useApp.getState().addClips(['/clips/a.mp4']);
+    await useApp.getState().exportSelected();
+    expect(useApp.getState().jobs).toMatchObject([{ id: 'job-7', output: '/clips/a_clean.mp4', status: 'done', fraction: 1 }]);
+    expect(useApp.getState().queueError).toBeUndefined();
+  });
+
   it('shows a retried job (the engine queues the same job id again) as waiting', async () => {
     setEngine(fakeEngine({ startExport: async (r) => ({ jobId: 'job-2', output: r.output }) }));
     await useApp.getState().startJob({ input: '/clips/a.mp4', output: '/clips/b.mp4' });

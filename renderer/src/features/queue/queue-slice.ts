@@ -98,12 +98,14 @@ export const createQueueSlice: Slice<QueueSlice> = (set, get) => {
     },
     async startJob(request) {
       try {
-        const { jobId, output } = await engine().startExport(request);
+        const { jobId, output, alreadyDone } = await engine().startExport(request);
         // A retry asks for the file this job writes, not a fresh numbered name.
         const asked = { ...request, output };
+        // The very same export, done before: its row shows it done, with its file.
+        const state = alreadyDone ? ({ status: 'done', fraction: 1, eta: 0 } as const) : undefined;
         const exists = get().jobs.some((j) => j.id === jobId);
-        if (exists) patch(jobId, { request: asked, output });
-        else set((s) => ({ jobs: [...s.jobs, { id: jobId, kind: 'export', input: request.input, output, status: 'queued', fraction: 0, eta: null, warnings: [], request: asked }] }));
+        if (exists) patch(jobId, { request: asked, output, ...state });
+        else set((s) => ({ jobs: [...s.jobs, { id: jobId, kind: 'export', input: request.input, output, status: 'queued', fraction: 0, eta: null, warnings: [], request: asked, ...state }] }));
         set({ queueError: undefined });
       } catch (e) {
         set({ queueError: errorText(e) });
