@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { mediaFile } from '../scripts/fetch-media.js';
 import { ff } from './lib/ffmpeg.js';
-import { clip, f3, greyFrames, mean, METHODS, scored, spread, work } from './stabilize.js';
+import { clip, greyFrames, inputCells, metricCells, METHODS, scored, work } from './stabilize.js';
 
 /** A walk: a 1.6 Hz bob with its roll, a 0.8 Hz sway, tremor, jitter, and a slow 2.5 px/s pan. */
 const WALK =
@@ -33,12 +33,9 @@ export async function benchStabilizeMore(): Promise<string> {
     for (const [i, m] of methods.entries()) {
       const out = path.join(work, `${path.basename(c.file, '.mp4')}-more${i}.mp4`);
       const chose = await m.run(c.file, out);
-      const r = await scored(input, await greyFrames(out));
-      const pct = (v: number[]): string => `${(100 * mean(v)).toFixed(1)} %`;
-      rows.push(`| ${c.label} | ${m.label}${chose ?? ''} | ${f3(mean(r.croppingMean))} / ${f3(mean(r.croppingMin))} | ${spread(r.distortionMin)} | ${spread(r.stabilityTranslation)} | ${spread(r.stabilityRotation)} | ${pct(r.borderMean)} / ${pct(r.borderFrames)} | ${r.itf[0].toFixed(2)} |`);
+      rows.push(`| ${c.label} | ${m.label}${chose ?? ''} | ${metricCells(await scored(input, await greyFrames(out)))} |`);
     }
-    const r = await scored(input, input);
-    rows.push(`| ${c.label} | (input, unstabilized) | – | – | ${spread(r.stabilityTranslation)} | ${spread(r.stabilityRotation)} | – | ${r.itf[0].toFixed(2)} |`);
+    rows.push(`| ${c.label} | (input, unstabilized) | ${inputCells(await scored(input, input))} |`);
   }
   return `## Stabilization: more shakes (issue 5)
 

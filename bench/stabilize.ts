@@ -115,7 +115,7 @@ export const METHODS: Array<{ label: string; run: (input: string, output: string
   })),
 ];
 
-export const f3 = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : '–');
+const f3 = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : '–');
 
 /**
  * The metrics swing by a few hundredths when an output changes by ±1 grey level (a different x264
@@ -145,9 +145,20 @@ export async function scored(input: GreyFrame[], output: GreyFrame[]): Promise<S
   return out;
 }
 
-export const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 /** "mean [min–max]" of one metric over the variants. */
-export const spread = (v: number[]): string => `${f3(mean(v))} [${f3(Math.min(...v))}–${f3(Math.max(...v))}]`;
+const spread = (v: number[]): string => `${f3(mean(v))} [${f3(Math.min(...v))}–${f3(Math.max(...v))}]`;
+
+/** A metrics row's cells from CR to ITF, as both stabilization tables print them. */
+export function metricCells(r: Scored): string {
+  const pct = (v: number[]): string => `${(100 * mean(v)).toFixed(1)} %`;
+  return `${f3(mean(r.croppingMean))} / ${f3(mean(r.croppingMin))} | ${spread(r.distortionMin)} | ${spread(r.stabilityTranslation)} | ${spread(r.stabilityRotation)} | ${pct(r.borderMean)} / ${pct(r.borderFrames)} | ${r.itf[0].toFixed(2)}`;
+}
+
+/** The same cells for the input itself: only the steadiness and ITF apply. */
+export function inputCells(r: Scored): string {
+  return `– | – | ${spread(r.stabilityTranslation)} | ${spread(r.stabilityRotation)} | – | ${r.itf[0].toFixed(2)}`;
+}
 
 export async function benchStabilize(): Promise<string> {
   const rows: string[] = [];
@@ -165,12 +176,11 @@ export async function benchStabilize(): Promise<string> {
         continue;
       }
       const r = await scored(input, await greyFrames(out));
-      const pct = (v: number[]): string => `${(100 * mean(v)).toFixed(1)} %`;
-      rows.push(`| ${c.label} | ${label} | ${f3(mean(r.croppingMean))} / ${f3(mean(r.croppingMin))} | ${spread(r.distortionMin)} | ${spread(r.stabilityTranslation)} | ${spread(r.stabilityRotation)} | ${pct(r.borderMean)} / ${pct(r.borderFrames)} | ${r.itf[0].toFixed(2)} | ${seconds.toFixed(1)} |`);
+      rows.push(`| ${c.label} | ${label} | ${metricCells(r)} | ${seconds.toFixed(1)} |`);
     }
     if (c.metrics) {
       const r = await scored(input, input);
-      rows.push(`| ${c.label} | (input, unstabilized) | – | – | ${spread(r.stabilityTranslation)} | ${spread(r.stabilityRotation)} | – | ${r.itf[0].toFixed(2)} | – |`);
+      rows.push(`| ${c.label} | (input, unstabilized) | ${inputCells(r)} | – |`);
     }
   }
   return `## Stabilization (issue 5)

@@ -44,6 +44,7 @@ export class ProgressTracker {
   private readonly totalWeight: number;
   private readonly samples = new Map<string, Array<{ t: number; done: number }>>();
   private readonly started = new Map<string, number>();
+  private firstStart: number | undefined;
   private lastEmit = -Infinity;
 
   constructor(
@@ -60,6 +61,7 @@ export class ProgressTracker {
   update(stage: string, done: number, total: number, force = false): ProgressEvent | undefined {
     const t = this.now();
     if (!this.started.has(stage)) this.started.set(stage, t);
+    this.firstStart ??= t;
     const window = this.samples.get(stage) ?? [];
     window.push({ t, done });
     while (window.length > 2 && t - window[0].t > 3) window.shift();
@@ -86,9 +88,8 @@ export class ProgressTracker {
     let eta = stageEta === null ? null : stageEta + (secondsPerWeight === null ? 0 : after * secondsPerWeight);
     // A stage's first seconds (start-up, a pipeline filling) say little about its speed: until its
     // own rate settles, the stages already done give the machine's seconds per unit of weight.
-    const firstStart = Math.min(...this.started.values());
-    if ((elapsed < EARLY_SECONDS || stageFraction < EARLY_FRACTION) && before > 0 && stageStart > firstStart) {
-      const measured = (stageStart - firstStart) / before;
+    if ((elapsed < EARLY_SECONDS || stageFraction < EARLY_FRACTION) && before > 0 && stageStart > this.firstStart) {
+      const measured = (stageStart - this.firstStart) / before;
       eta = (info.weight * (1 - stageFraction) + after) * measured;
     }
 

@@ -28,7 +28,6 @@ import { counted, peekFirst, readAhead } from './streams.js';
 
 type Commit = { temp: string; final: string };
 
-
 export class ExportRun {
   private readonly t0 = performance.now();
   private readonly warnings: string[] = [];

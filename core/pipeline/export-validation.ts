@@ -12,13 +12,14 @@ const names = (stages: Stage[]): string => {
   return ids.length > 1 ? `${ids.slice(0, -1).join(', ')} and ${ids.at(-1)}` : ids[0]!;
 };
 
+const needsVideo = (s: Stage): boolean => s.kind === 'video';
+const needsAudio = (s: Stage): boolean => s.kind === 'audio-filter' || s.kind === 'audio-pcm' || s.kind === 'captions';
+
 /**
  * The stages that can run on `media` (skipUnfitStages): picture stages need a video stream and a
  * video output, sound stages an audio stream. `warning` names what was left out, and why.
  */
 export function stagesThatFit(media: MediaInfo, stages: Stage[], audioOnlyOutput: boolean): { stages: Stage[]; warning?: string } {
-  const needsVideo = (s: Stage) => s.kind === 'video';
-  const needsAudio = (s: Stage) => s.kind === 'audio-filter' || s.kind === 'audio-pcm' || s.kind === 'captions';
   const noPicture = !media.video || audioOnlyOutput;
   const left = stages.filter((s) => (needsVideo(s) && noPicture) || (needsAudio(s) && media.audio.length === 0));
   if (!left.length) return { stages };
@@ -28,8 +29,8 @@ export function stagesThatFit(media: MediaInfo, stages: Stage[], audioOnlyOutput
 
 export function validateInputForStages(media: MediaInfo, stages: Stage[], audioOnlyOutput: boolean): void {
   const file = media.file;
-  const video = stages.filter((s) => s.kind === 'video');
-  const audio = stages.filter((s) => s.kind === 'audio-filter' || s.kind === 'audio-pcm' || s.kind === 'captions');
+  const video = stages.filter(needsVideo);
+  const audio = stages.filter(needsAudio);
   if (video.length && !media.video) {
     throw new MediaError('NO_VIDEO_STREAM', `${file} has no video, but ${names(video)} ${video.length > 1 ? 'need' : 'needs'} video.`, { file });
   }

@@ -43,26 +43,27 @@ export function EnhancePanel() {
         {STAGES.map((st) => {
           const available = !!info && isAvailable(st.id);
           const lacking = missingStream(st.id, clipInfo);
+          const usable = available && !lacking;
           const value = stages[st.id];
           return (
-            <li key={st.id} className={`stage ${available && !lacking ? '' : 'unavailable'} ${value.on && !lacking ? 'on' : ''}`}>
+            <li key={st.id} className={`stage ${usable ? '' : 'unavailable'} ${value.on && !lacking ? 'on' : ''}`}>
               <label className="stage-toggle">
-                <input type="checkbox" role="switch" data-stage={st.id} checked={value.on && available && !lacking} disabled={!available || !!lacking} onChange={() => toggleStage(st.id)} />
+                <input type="checkbox" role="switch" data-stage={st.id} checked={value.on && usable} disabled={!usable} onChange={() => toggleStage(st.id)} />
                 <span className="stage-label">{st.label}</span>
                 {!available && <span className="tag soon">coming soon</span>}
                 {available && lacking && <span className="tag" title={lacking}>{st.works === 'video' ? 'no video' : 'no audio'}</span>}
               </label>
               <div className="muted small">{st.hint}</div>
-              {st.hasStrength && available && !lacking && (
+              {st.hasStrength && usable && (
                 <div className="slider-row">
                   <input type="range" min={0} max={1} step={0.05} value={value.strength} aria-label={`${st.label} strength`} disabled={!value.on} onChange={(e) => setStrength(st.id, Number(e.target.value))} />
                   <span className="value">{Math.round(value.strength * 100)}%</span>
                 </div>
               )}
-              {st.id === 'stabilize' && available && !lacking && (
+              {st.id === 'stabilize' && usable && (
                 <StageChoiceSelect label="Camera" value={value.camera ?? 'auto'} options={CAMERA_MODES} disabled={!value.on} onChange={(id) => setCamera(id === 'auto' ? undefined : (id as StabilizeCamera))} />
               )}
-              {st.id === 'denoiseVideo' && available && !lacking && (
+              {st.id === 'denoiseVideo' && usable && (
                 <StageChoiceSelect label="Grain" value={value.keepGrain === false ? 'remove' : 'keep'} options={GRAIN_MODES} disabled={!value.on} onChange={(id) => setKeepGrain(id === 'keep')} />
               )}
             </li>

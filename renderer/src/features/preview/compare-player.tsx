@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'react';
 import type { PreviewResult } from '../../../../electron/common/api';
 import { engine } from '../../api/engine';
 import { useApp } from '../../stores/store';
-import { usePreviewCaptions, usePreviewOwnCaptions } from './preview-captions';
+import { usePreviewCaptions } from './preview-captions';
 
 /** Without a picture one player plays whichever is chosen (A, B or N); its label says which. */
 const HEARING: Record<'before' | 'after' | 'noise', string> = { before: 'Playing: before', after: 'Playing: after', noise: 'Playing: the removed noise' };
@@ -17,8 +17,7 @@ export function ComparePlayer({ result, hasVideo }: { result: PreviewResult; has
   const after = useRef<HTMLVideoElement>(null);
   const noise = useRef<HTMLAudioElement>(null);
   const url = (p: string) => engine().mediaUrl(p);
-  const caption = usePreviewCaptions(after, result, hasVideo);
-  const ownCaptions = usePreviewOwnCaptions(hasVideo);
+  const { text: caption, ownCaptions } = usePreviewCaptions(after, result, hasVideo);
 
   // The "after" player leads; the others follow its clock.
   useEffect(() => {

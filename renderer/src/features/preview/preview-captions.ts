@@ -10,8 +10,11 @@ import { useApp } from '../../stores/store';
 
 const NO_CUES: never[] = [];
 
-/** The caption text at the "after" player's current time ('' when none). */
-export function usePreviewCaptions(after: RefObject<HTMLVideoElement | null>, result: PreviewResult, hasVideo: boolean): string {
+/**
+ * The caption text at the "after" player's current time ('' when none), and whether the preview's
+ * own captions file is wanted (the editor has none for the clip).
+ */
+export function usePreviewCaptions(after: RefObject<HTMLVideoElement | null>, result: PreviewResult, hasVideo: boolean): { text: string; ownCaptions: boolean } {
   const cues = useApp((s) => s.cues);
   const captionsOn = useApp((s) => s.stages.captions.on);
   const edited = captionsOn && hasVideo ? cues : NO_CUES;
@@ -52,10 +55,5 @@ export function usePreviewCaptions(after: RefObject<HTMLVideoElement | null>, re
     };
   }, [after, edited, result, hasVideo]);
 
-  return text;
-}
-
-/** Whether the preview's own captions file should be attached (the editor has none). */
-export function usePreviewOwnCaptions(hasVideo: boolean): boolean {
-  return useApp((s) => !(s.stages.captions.on && hasVideo && s.cues.length > 0));
+  return { text, ownCaptions: edited.length === 0 };
 }
