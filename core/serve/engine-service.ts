@@ -4,10 +4,12 @@
  * names must be one the user opened (AllowedPaths); arguments are checked by the caller with
  * ./schemas.ts before they get here.
  */
+import { existsSync } from 'node:fs';
 import { readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ProgressEvent } from '../common/progress.js';
+import { numberedName } from '../jobs/output-naming.js';
 import { ffmpegBinary, ffmpegFeatures } from '../media/ffmpeg-binaries.js';
 import type { MediaInfo } from '../media/media-info.js';
 import { probeMedia } from '../media/probe.js';
@@ -44,6 +46,8 @@ export class EngineService {
   readonly jobs: AppJobs;
   private readonly previews: PreviewRenderer;
   private readonly probes = new Map<string, Promise<MediaInfo>>();
+  /** Caption files saveCaptions wrote: saving the edited captions again replaces these, and nothing else. */
+  private readonly savedCaptions = new Set<string>();
 
   /**
    * `workFolder` holds previews; it is readable by the UI. `jobs.db` names the job database (default
@@ -185,11 +189,24 @@ export class EngineService {
     const abs = this.checkOutput(output);
     if (path.extname(abs).toLowerCase() !== `.${format}`) throw new InputError(`A ${format.toUpperCase()} file must end in .${format}.`);
     const body = format === 'srt' ? toSrt(toCaptionCues(cues)) : toWebVtt(toCaptionCues(cues));
-    const temp = path.join(path.dirname(abs), `.${path.basename(abs)}.clearcut-partial-${process.pid}`);
+    const target = this.captionsTarget(abs);
+    const temp = path.join(path.dirname(target), `.${path.basename(target)}.clearcut-partial-${process.pid}`);
     await writeFile(temp, body);
-    await rename(temp, abs);
-    this.allowed.allowFile(abs);
-    return abs;
+    await rename(temp, target);
+    this.savedCaptions.add(target);
+    this.allowed.allowFile(target);
+    return target;
+  }
+
+  /**
+   * Where saving captions to `file` writes: the file itself when it is free or an earlier save of
+   * this session, otherwise the first free "-2", "-3", ... name. An export's sidecar, or a caption
+   * file the user made elsewhere, is never replaced.
+   */
+  private captionsTarget(file: string): string {
+    let n = 1;
+    while (existsSync(numberedName(file, n)) && !this.savedCaptions.has(numberedName(file, n))) n++;
+    return numberedName(file, n);
   }
 
   /** Cancel a queued job, or the running preview of that previewId. */

@@ -179,7 +179,10 @@ export interface EngineApi {
   /** Speech to captions for a clip, as a queued job; read the result with readTranscript. */
   startTranscribe(path: string): Promise<{ jobId: string }>;
   readTranscript(jobId: string): Promise<Transcript>;
-  /** Write captions as SRT or WebVTT; returns the file written. */
+  /**
+   * Write captions as SRT or WebVTT; returns the file written: `output`, or a "-2", "-3", ... name
+   * when `output` exists and was not written by an earlier save of these captions.
+   */
   saveCaptions(output: string, cues: CaptionCueData[], format: 'srt' | 'vtt'): Promise<string>;
   cancelJob(jobId: string): Promise<void>;
   /** Show a finished output in the file manager; where that cannot be done, `opened` is false. */

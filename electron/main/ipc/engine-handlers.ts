@@ -78,7 +78,8 @@ export function createEngineHandlers(deps: {
       const file = parse(PathArg, out);
       writable(file);
       const saved = await host.call('saveCaptions', [file, parse(CuesArg, cues), parse(z.enum(['srt', 'vtt']), format)]);
-      allowed.allowFile(file);
+      // The engine may have numbered the name to keep an existing file.
+      allowed.allowFile(saved);
       return saved;
     },
     [CHANNELS.cancelJob]: async (id) => host.call('cancelJob', [parse(JobIdArg, id)]),
