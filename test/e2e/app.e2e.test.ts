@@ -143,6 +143,26 @@ describe.skipIf(!hasChromium)(`the app in Chromium through clearcut serve${hasCh
     });
     await expect.poll(previewCaptions).toEqual([{ mode: 'hidden', cues: expect.arrayContaining(['Edited by the end-to-end test']) }]);
     await expect.poll(() => page.getByTestId('preview-caption').textContent()).toBe('Edited by the end-to-end test');
+    // Side by side, each pane letterboxes the picture: the caption sits on the picture, not on the bars below it.
+    // A narrow, tall window leaves tall bars: more than the controls' height, which a caption placed
+    // from the pane's bottom edge would stand on.
+    const viewport = page.viewportSize()!;
+    await page.setViewportSize({ width: 1100, height: 1200 });
+    await page.getByRole('button', { name: 'Side by side' }).click();
+    const captionOnPicture = () => page.evaluate(() => {
+      const v = document.querySelector<HTMLVideoElement>('.compare .pane.after video')!;
+      const r = v.getBoundingClientRect();
+      const s = Math.min(r.width / v.videoWidth, r.height / v.videoHeight);
+      const [w, h] = [v.videoWidth * s, v.videoHeight * s];
+      const pic = { left: r.left + (r.width - w) / 2, top: r.top + (r.height - h) / 2, right: r.left + (r.width + w) / 2, bottom: r.top + (r.height + h) / 2 };
+      const c = document.querySelector('[data-testid="preview-caption"] span')!.getBoundingClientRect();
+      return { barsBelow: Math.round(r.bottom - pic.bottom), inside: c.top >= pic.top && c.bottom <= pic.bottom && c.left >= pic.left - 0.5 && c.right <= pic.right + 0.5 };
+    });
+    await expect.poll(captionOnPicture).toEqual({ barsBelow: expect.any(Number), inside: true });
+    expect((await captionOnPicture()).barsBelow).toBeGreaterThan(60);
+    await shot('03c-preview-side-by-side-captions');
+    await page.setViewportSize(viewport);
+    await page.getByRole('group', { name: 'Compare' }).getByRole('button', { name: 'Split' }).click();
 
     // Timeline: zoom in, scrub by dragging, then drag caption 1's end edge to the left.
     await page.getByRole('button', { name: 'Zoom in' }).click();

@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import type { PreviewResult } from '../../../../electron/common/api';
 import { engine } from '../../api/engine';
 import { useApp } from '../../stores/store';
+import { usePictureBox, type PictureBox } from './picture-box';
 import { usePreviewCaptions } from './preview-captions';
 
 /** Without a picture one player plays whichever is chosen (A, B or N); its label says which. */
@@ -18,6 +19,7 @@ export function ComparePlayer({ result, hasVideo }: { result: PreviewResult; has
   const noise = useRef<HTMLAudioElement>(null);
   const url = (p: string) => engine().mediaUrl(p);
   const { text: caption, ownCaptions } = usePreviewCaptions(after, result, hasVideo);
+  const picture = usePictureBox(after);
 
   // The "after" player leads; the others follow its clock.
   useEffect(() => {
@@ -93,7 +95,7 @@ export function ComparePlayer({ result, hasVideo }: { result: PreviewResult; has
             {result.captionsVtt && ownCaptions && <track kind="captions" src={url(result.captionsVtt)} srcLang="en" label="Captions" />}
           </Media>
           <figcaption>{hasVideo ? 'After' : HEARING[listen]}</figcaption>
-          {mode === 'side' && caption && <PreviewCaption text={caption} />}
+          {mode === 'side' && caption && <PreviewCaption text={caption} picture={picture} clearControls />}
         </figure>
         {mode === 'split' && hasVideo && (
           <>
@@ -101,17 +103,27 @@ export function ComparePlayer({ result, hasVideo }: { result: PreviewResult; has
             <input className="wipe" type="range" min={0} max={1} step={0.005} value={wipe} aria-label="Before/after split" onChange={(e) => setWipe(Number(e.target.value))} />
           </>
         )}
-        {mode === 'split' && caption && <PreviewCaption text={caption} />}
+        {mode === 'split' && caption && <PreviewCaption text={caption} picture={picture} />}
         {result.removedNoise && <audio ref={noise} src={url(result.removedNoise)} muted={listen !== 'noise'} preload="auto" loop />}
       </div>
     </div>
   );
 }
 
-function PreviewCaption({ text }: { text: string }) {
+/** Player controls take about this much of the element's bottom; a caption stays above them. */
+const CONTROLS_PX = 56;
+
+/**
+ * A caption over the picture, near its bottom, as a player would draw it: inside the letterboxed
+ * picture (never on the bars below it) and above the controls.
+ */
+function PreviewCaption({ text, picture, clearControls = false }: { text: string; picture?: PictureBox; clearControls?: boolean }) {
+  const style = picture && { left: picture.left, width: picture.width, right: 'auto', bottom: Math.max(picture.top + picture.height * 0.06, clearControls ? CONTROLS_PX : 8) };
+  // About 5 % of the picture's height, as players size subtitles, within what stays readable.
+  const font = picture && { fontSize: Math.round(Math.max(11, Math.min(20, picture.height * 0.05))) };
   return (
-    <div className="preview-caption" data-testid="preview-caption">
-      <span>{text}</span>
+    <div className="preview-caption" data-testid="preview-caption" style={style}>
+      <span style={font}>{text}</span>
     </div>
   );
 }
