@@ -77,7 +77,7 @@ export function createEngineHandlers(deps: {
     [CHANNELS.saveCaptions]: async (out, cues, format) => {
       const file = parse(PathArg, out);
       writable(file);
-      const saved = await host.call('saveCaptions', [file, parse(CuesArg, cues), parse(z.enum(['srt', 'vtt']), format)]);
+      const saved = parse(PathArg, await host.call('saveCaptions', [file, parse(CuesArg, cues), parse(z.enum(['srt', 'vtt']), format)]));
       // The engine may have numbered the name to keep an existing file.
       allowed.allowFile(saved);
       return saved;
