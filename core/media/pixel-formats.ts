@@ -52,7 +52,7 @@ export function rawFormat(name: string): RawFormat {
 }
 
 /** Source pixel formats we can read. Anything else (Bayer, XYZ, 1-bit, hardware surfaces) is refused. */
-const ACCEPTED_SOURCE = /^(yuvj?(4[0-4][0-4]|410|411|440)p(9|10|12|14|16)?(le|be)?|yuva(420|422|444)p(9|10|12|16)?(le|be)?|nv(12|16|20|21|24|42)|p0(10|12|16)(le|be)|p2(10|16)(le|be)|p4(10|16)(le|be)|yuyv422|uyvy422|yvyu422|y210le|gray(9|10|12|14|16)?(le|be)?|ya8|ya16(le|be)|(rgb|bgr)(24|48(le|be)?|a|a64(le|be)?|0|565(le|be)|555(le|be)|444(le|be)|8|4_byte)|(a|0)(rgb|bgr)|x2rgb10le|x2bgr10le|gbrap?(9|10|12|14|16)?(le|be)?|pal8)$/;
+const ACCEPTED_SOURCE = /^(yuvj?(4[0-4][0-4]|410|411|440)p(9|10|12|14|16)?(le|be)?|yuva(420|422|444)p(9|10|12|16)?(le|be)?|nv(12|16|20|21|24|42)|p0(10|12|16)(le|be)|p2(10|16)(le|be)|p4(10|16)(le|be)|yuyv422|uyvy422|yvyu422|y210le|gray(9|10|12|14|16)?(le|be)?|ya8|ya16(le|be)|(rgb|bgr)(24|48(le|be)?|a|a64(le|be)?|0|565(le|be)|555(le|be)|444(le|be)|8|4_byte)|(a|0)(rgb|bgr)|x2rgb10le|x2bgr10le|gbra?p(9|10|12|14|16)?(le|be)?|pal8)$/;
 
 export function isAcceptedSourcePixelFormat(pixFmt: string): boolean {
   return ACCEPTED_SOURCE.test(pixFmt);

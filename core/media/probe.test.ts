@@ -48,6 +48,9 @@ describe('probe helpers', () => {
     expect(isAcceptedSourcePixelFormat('nv12')).toBe(true);
     expect(isAcceptedSourcePixelFormat('bayer_rggb8')).toBe(false);
     expect(isAcceptedSourcePixelFormat('xyz12le')).toBe(false);
+    // Planar RGB, as FFV1, HEVC RGB and ffmpeg's own filters write it, with and without alpha.
+    for (const f of ['gbrp', 'gbrp10le', 'gbrp12le', 'gbrp16le', 'gbrap', 'gbrap16le']) expect(isAcceptedSourcePixelFormat(f), f).toBe(true);
+    expect(workingFormatFor('gbrp16le').name).toBe('gbrp16le');
     expect(workingFormatFor('yuvj420p').name).toBe('yuv420p');
     expect(workingFormatFor('yuv420p10le').name).toBe('yuv420p10le');
     expect(workingFormatFor('rgba').name).toBe('gbrp');
