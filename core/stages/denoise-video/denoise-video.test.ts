@@ -142,6 +142,18 @@ describe('noise level', () => {
     }
   });
 
+  it('measures a picture too small for 24 px blocks with smaller ones (QCIF: its half-size picture is 88 × 72)', () => {
+    const [w, h] = [88, 72];
+    for (const sigma of [5, 10, 20, 30, 40]) {
+      const rand = gaussianSource(sigma + 7);
+      const rgb = new Float32Array(3 * w * h).map(() => 0.5 + (sigma / 255) * rand());
+      const est = estimateNoise(rgb, w, h)! * 255;
+      expect(Math.abs(est / sigma - 1)).toBeLessThan(0.06);
+      const next = new Float32Array(3 * w * h).map(() => 0.5 + (sigma / 255) * rand());
+      expect(Math.abs(motionNoiseRatio(rgb, next, w, h)! - 1)).toBeLessThan(0.1);
+    }
+  });
+
   it('finds frame-to-frame change matching white noise, and more where the noise is coarser than a pixel', () => {
     const [w, h] = [320, 180];
     const noisy = (seed: number, sigma: number, coarse: boolean): Float32Array => {
