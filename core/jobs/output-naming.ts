@@ -43,6 +43,13 @@ export function numberedName(file: string, n: number): string {
   return `${file.slice(0, file.length - ext.length)}-${n}${ext}`;
 }
 
+/** `file`, or the first of its "-2", "-3", ... names that `taken` does not claim. */
+export function firstFreeName(file: string, taken: (candidate: string) => boolean): string {
+  let candidate = file;
+  for (let n = 2; taken(candidate); n++) candidate = numberedName(file, n);
+  return candidate;
+}
+
 /** Matches file names that this template produces (also numbered ones), so they are never re-processed. */
 export function namingPattern(template: string): RegExp {
   checkNamingTemplate(template);

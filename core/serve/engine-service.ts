@@ -9,7 +9,7 @@ import { readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ProgressEvent } from '../common/progress.js';
-import { numberedName } from '../jobs/output-naming.js';
+import { firstFreeName } from '../jobs/output-naming.js';
 import { ffmpegBinary, ffmpegFeatures } from '../media/ffmpeg-binaries.js';
 import type { MediaInfo } from '../media/media-info.js';
 import { probeMedia } from '../media/probe.js';
@@ -204,9 +204,7 @@ export class EngineService {
    * file the user made elsewhere, is never replaced.
    */
   private captionsTarget(file: string): string {
-    let n = 1;
-    while (existsSync(numberedName(file, n)) && !this.savedCaptions.has(numberedName(file, n))) n++;
-    return numberedName(file, n);
+    return firstFreeName(file, (f) => existsSync(f) && !this.savedCaptions.has(f));
   }
 
   /** Cancel a queued job, or the running preview of that previewId. */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PresetSchema } from '../presets/presets.js';
-import { applyNamingTemplate, namingPattern, numberedName, outputExtension } from '../jobs/output-naming.js';
+import { applyNamingTemplate, firstFreeName, namingPattern, numberedName, outputExtension } from '../jobs/output-naming.js';
 import { skipReason } from './skip-rules.js';
 import { StabilityTracker } from './stability.js';
 
@@ -16,6 +16,9 @@ describe('output naming', () => {
     expect(outputExtension('a.MTS', p())).toBe('mkv');
     expect(outputExtension('a.wav', p({ codec: 'ffv1' }))).toBe('wav');
     expect(numberedName('/o/a_clean.mp4', 2)).toBe('/o/a_clean-2.mp4');
+    const taken = new Set(['/o/a_clean.mp4', '/o/a_clean-2.mp4']);
+    expect(firstFreeName('/o/a_clean.mp4', (f) => taken.has(f))).toBe('/o/a_clean-3.mp4');
+    expect(firstFreeName('/o/b_clean.mp4', (f) => taken.has(f))).toBe('/o/b_clean.mp4');
     expect(() => applyNamingTemplate('{name}/x.{ext}', 'a.mp4', 'mp4')).toThrow(/naming template/);
   });
   it('recognises its own outputs, numbered ones too', () => {

@@ -16,7 +16,7 @@ import type { Preset } from '../presets/presets.js';
 import { contentFingerprint, jobId } from '../jobs/fingerprint.js';
 import type { JobRecord } from '../jobs/job.js';
 import type { JobSubmitter } from '../jobs/job-queue.js';
-import { applyNamingTemplate, namingPattern, numberedName, outputExtension } from '../jobs/output-naming.js';
+import { applyNamingTemplate, firstFreeName, namingPattern, numberedName, outputExtension } from '../jobs/output-naming.js';
 import { skipReason } from './skip-rules.js';
 import { StabilityTracker } from './stability.js';
 import type { WatchLog } from './watch-log.js';
@@ -238,8 +238,7 @@ export class WatchFolder {
     const dir = job.state === 'done' ? this.opts.doneDir : job.state === 'failed' ? this.opts.failedDir : undefined;
     if (!dir || !existsSync(job.input) || !inside(this.input, job.input)) return;
     const base = path.join(path.resolve(dir), path.relative(this.input, job.input));
-    let target = base;
-    for (let n = 2; existsSync(target); n++) target = numberedName(base, n);
+    const target = firstFreeName(base, existsSync);
     try {
       await mkdir(path.dirname(target), { recursive: true });
       await rename(job.input, target);
