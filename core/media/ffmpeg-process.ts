@@ -73,6 +73,12 @@ export interface MediaProcessOptions {
   tailLines?: number;
   /** Working folder (filters that name files, such as subtitles=, get simple relative names). */
   cwd?: string;
+  /**
+   * Keep stdout's data for a reader that starts later. When a child exits, Node resumes (and so
+   * discards) any stdout nobody is listening to; a short clip whose whole output fits in the pipe
+   * lost every frame that way while its reader was still loading a model.
+   */
+  holdStdout?: boolean;
 }
 
 export interface MediaProcess {
@@ -88,6 +94,7 @@ export function spawnMedia(binary: string, args: string[], opts: MediaProcessOpt
   const [cmd, argv] = wrapper ? [wrapper, ['--pdeathsig', 'KILL', '--', binary, ...args]] : [binary, args];
   const child = spawn(cmd, argv, { stdio: opts.stdio ?? ['ignore', 'pipe', 'pipe'], windowsHide: true, cwd: opts.cwd });
   trackMediaProcess(child);
+  if (opts.holdStdout) child.stdout?.on('readable', () => undefined);
 
   const tail: string[] = [];
   const keep = opts.tailLines ?? 60;

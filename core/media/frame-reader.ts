@@ -56,6 +56,7 @@ export async function readVideoFrames(media: MediaInfo, opts: FrameReaderOptions
   const proc = spawnMedia(ffmpegBinary().path, args, {
     signal: opts.signal,
     stdio: ['ignore', 'pipe', 'pipe'],
+    holdStdout: true,
     onStderrLine: (line) => {
       const hit = parseShowinfoLine(line);
       if (hit) {

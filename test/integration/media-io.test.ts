@@ -3,9 +3,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readVideoFrames } from '../../core/media/frame-reader.js';
 import { decodePcm } from '../../core/media/pcm.js';
+import { rawFormat } from '../../core/media/pixel-formats.js';
 import { probeMedia } from '../../core/media/probe.js';
 import { runExport } from '../../core/pipeline/run-export.js';
-import { cfrClip, ffprobeJson, jsonLines, runCli, SPEECH, vfrClip, workDir } from './fixtures.js';
+import { cfrClip, ffmpeg, ffprobeJson, jsonLines, runCli, SPEECH, vfrClip, workDir } from './fixtures.js';
 
 describe('frame and PCM streams', () => {
   it('decodes frames at native size with their timestamps, or at a smaller size', async () => {
@@ -34,6 +35,20 @@ describe('frame and PCM streams', () => {
     let n = 0;
     for await (const _ of (await readVideoFrames(media)).frames) n++;
     expect(n).toBeGreaterThan(10);
+  });
+
+  it('keeps every frame of a short clip whose decoder exits before the reader starts', async () => {
+    // Two 320x240 grey frames fit in the pipe, so ffmpeg exits at once; the stabilizer used to
+    // start reading only after loading its models, by when Node had discarded the frames.
+    const dir = workDir('short-read');
+    const file = path.join(dir, 'two-frames.mp4');
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=10', '-frames:v', '2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', file]);
+    const media = await probeMedia(file);
+    const s = await readVideoFrames(media, { format: rawFormat('gray') });
+    await new Promise((r) => setTimeout(r, 1500));
+    const sizes: number[] = [];
+    for await (const f of s.frames) sizes.push(f.data.length);
+    expect(sizes).toEqual([320 * 240, 320 * 240]);
   });
 
   it('decodes audio to float PCM at a chosen rate and layout', async () => {
