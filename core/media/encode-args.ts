@@ -6,6 +6,7 @@ import { audioEncoderArgs, canCopyAudio, MUXER_NAME, subtitleCodecFor, type Cont
 import { audioLead, type MediaInfo, type Rational } from './media-info.js';
 import type { RawFormat } from './pixel-formats.js';
 import { colorTagArgs } from './color-tags.js';
+import { interlacePlan } from './interlace.js';
 import type { HdrMetadata } from './hdr-metadata.js';
 
 export interface VideoEncoderSettings {
@@ -187,14 +188,20 @@ export function buildEncodeArgs(plan: EncodePlan): string[] {
       codecArgs.push(...colorTagArgs(srcVideo.color, outputPixelFormat(v.encoder.codec, v.format).startsWith('yuv')));
       codecArgs.push(`-map_metadata:s:v:0`, `${srcInput}:s:${srcVideo.index}`);
     }
+    // Piped frames were deinterlaced by the frame reader; a source decoded here keeps its fields
+    // where the codec can code them, and is deinterlaced where it cannot.
+    const fields = v.from === 'source' ? interlacePlan(srcVideo, v.encoder.codec) : { kind: 'progressive' as const };
+    if (fields.kind === 'keep') codecArgs.push(...fields.args);
+    const vf = fields.kind === 'deinterlace' ? [fields.filter] : [];
     if (burnsCaptions(plan)) {
       const c = plan.captions!;
       // Piped frames arrive as stored; a source decoded here is already turned upright by ffmpeg.
       const upright = v.from === 'pipe' ? uprightFilter(srcVideo?.rotation ?? 0) : undefined;
       const opts = [`filename=${c.burnFile}`, ...(c.fontsDir ? [`fontsdir=${c.fontsDir}`] : []), ...(c.burnStyle ? [`force_style='${c.burnStyle}'`] : [])];
-      codecArgs.push('-vf', [upright, `subtitles=${opts.join(':')}`].filter(Boolean).join(','));
+      vf.push(...(upright ? [upright] : []), `subtitles=${opts.join(':')}`);
       if (upright) codecArgs.push('-metadata:s:v:0', 'rotate=0');
     }
+    if (vf.length) codecArgs.push('-vf', vf.join(','));
   }
   plan.audio.forEach((t, k) => {
     const input = replacementInput.get(t.sourceIndex);

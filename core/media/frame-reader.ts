@@ -5,11 +5,15 @@
  * Timestamps: raw video carries none, so a 2x2 crop of each decoded frame goes through `showinfo`
  * into a null output of the same ffmpeg process; its log line gives the exact pts of every frame
  * in the stream's own time base, in order. This keeps variable frame rate timing exact.
+ *
+ * Interlaced video is deinterlaced on the way in (bwdif, one frame per frame, so timing is
+ * unchanged): every stage warps, scales or compares pictures, and would tear two fields apart.
  */
 import { MediaError } from '../common/errors.js';
 import { ffmpegBinary, ffmpegFeatures } from './ffmpeg-binaries.js';
 import { spawnMedia } from './ffmpeg-process.js';
-import type { MediaInfo } from './media-info.js';
+import { DEINTERLACE_FILTER } from './interlace.js';
+import { isInterlaced, type MediaInfo } from './media-info.js';
 import { frameByteSize, workingFormatFor, type RawFormat } from './pixel-formats.js';
 import type { FrameStream, FrameStreamInfo, VideoFrame } from './video-frame.js';
 
@@ -39,7 +43,10 @@ export async function readVideoFrames(media: MediaInfo, opts: FrameReaderOptions
   const height = opts.scale?.height ?? video.height;
   const features = await ffmpegFeatures();
   const scale = opts.scale ? `scale=${width}:${height}:flags=area,` : '';
-  const graph = `[0:${video.index}]${scale}format=${format.name},split=2[frames][stamp];[stamp]crop=2:2:0:0,showinfo[stamped]`;
+  const tb = video.timeBase.den > 0 ? video.timeBase : { num: 1, den: 90000 };
+  // bwdif halves the time base (its pts count fields); settb puts the stream's own back.
+  const deinterlace = isInterlaced(video) ? `${DEINTERLACE_FILTER},settb=${tb.num}/${tb.den},` : '';
+  const graph = `[0:${video.index}]${deinterlace}${scale}format=${format.name},split=2[frames][stamp];[stamp]crop=2:2:0:0,showinfo[stamped]`;
   const passthrough = features.major >= 5 ? ['-fps_mode', 'passthrough'] : ['-vsync', 'passthrough'];
   const args = [
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info',
@@ -72,7 +79,6 @@ export async function readVideoFrames(media: MediaInfo, opts: FrameReaderOptions
     return r;
   });
 
-  const tb = video.timeBase.den > 0 ? video.timeBase : { num: 1, den: 90000 };
   const rate = video.avgFrameRate.num > 0 ? video.avgFrameRate : video.frameRate;
   const frameDuration = rate.num > 0 ? Math.max(1, Math.round((rate.den * tb.den) / (rate.num * tb.num))) : 1;
   const info: FrameStreamInfo = {

@@ -40,6 +40,21 @@ export interface VideoStreamInfo {
   sampleAspectRatio?: Rational;
   /** An attached picture (cover art) rather than real video. */
   attachedPicture: boolean;
+  /**
+   * Interlaced video (camcorders, DV, broadcast): ffprobe's field order, "tt" or "tb" when the top
+   * field comes first, "bb" or "bt" when the bottom one does. Absent or "progressive" otherwise.
+   */
+  fieldOrder?: string;
+}
+
+/** Whether a stream stores two fields per frame. */
+export function isInterlaced(v: Pick<VideoStreamInfo, 'fieldOrder'> | undefined): boolean {
+  return v?.fieldOrder === 'tt' || v?.fieldOrder === 'tb' || v?.fieldOrder === 'bb' || v?.fieldOrder === 'bt';
+}
+
+/** Whether the bottom field is shown first ("bb": DV; "tb": top coded first, bottom shown first). */
+export function bottomFieldFirst(v: Pick<VideoStreamInfo, 'fieldOrder'>): boolean {
+  return v.fieldOrder === 'bb' || v.fieldOrder === 'tb';
 }
 
 export interface AudioStreamInfo {

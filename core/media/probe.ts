@@ -65,6 +65,7 @@ function toStream(s: any, formatDuration: number): StreamInfo {
         color: { range: s.color_range, space: s.color_space, primaries: s.color_primaries, transfer: s.color_transfer },
         sampleAspectRatio: s.sample_aspect_ratio && s.sample_aspect_ratio !== '0:1' ? parseRational(s.sample_aspect_ratio) : undefined,
         attachedPicture: s.disposition?.attached_pic === 1,
+        ...(s.field_order && s.field_order !== 'unknown' ? { fieldOrder: String(s.field_order) } : {}),
       };
       return v;
     }

@@ -13,7 +13,8 @@ import { encodeAudioOnly, encodeFrames, encodeFromSource, remuxWithRotation } fr
 import { ffmpegFeatures } from '../media/ffmpeg-binaries.js';
 import { canCopyVideo, checkVideoCodecFits, containerForOutput, defaultVideoCodec, depthLabel, needsDeepCodec, shallowH264Warning, type Container, type VideoCodec } from '../media/formats.js';
 import { readVideoFrames } from '../media/frame-reader.js';
-import type { MediaInfo } from '../media/media-info.js';
+import { interlaceLabel, interlacePlan } from '../media/interlace.js';
+import { isInterlaced, type MediaInfo } from '../media/media-info.js';
 import { rawFormat, workingFormatFor } from '../media/pixel-formats.js';
 import { probeHdrMetadata, probeMedia } from '../media/probe.js';
 import type { FrameStream } from '../media/video-frame.js';
@@ -234,6 +235,7 @@ export class ExportRun {
       this.notes.push(`The video is ${depthLabel(v)}, so it was written as 10-bit HEVC to keep its gradients smooth (--codec h264 writes 8-bit H.264).`);
     }
     if (videoStages.length || req.pipeFrames) {
+      if (isInterlaced(v)) this.notes.push(`The video is ${interlaceLabel(v)}; it was deinterlaced (bwdif, one frame per frame, so the timing is unchanged) before processing, and is written progressive.`);
       const wanted = videoStages.find((s) => s.format)?.format;
       const stream = await readVideoFrames(media, { signal: this.signal, format: wanted ? rawFormat(wanted) : undefined });
       let current: FrameStream = { info: stream.info, frames: readAhead(stream.frames, 3) };
@@ -242,6 +244,9 @@ export class ExportRun {
       const plan: EncodePlan = { ...base, video: { from: 'pipe', format: current.info.format, timeBase: current.info.timeBase, firstPts: first.value?.pts ?? 0, encoder } };
       this.frames = await encodeFrames(plan, current.info, counted(first.frames, (n) => this.tracker.update('encode', n, Math.max(total, n))), { signal: this.signal });
       return plan;
+    }
+    if (!copy && interlacePlan(v, this.codec).kind === 'deinterlace') {
+      this.notes.push(`The video is ${interlaceLabel(v)}; ${this.codec.toUpperCase()} is written progressive here, so it was deinterlaced (bwdif, one frame per frame). --codec h264, prores or ffv1 keep the fields.`);
     }
     const plan: EncodePlan = { ...base, video: { from: copy ? 'copy' : 'source', format: workingFormatFor(v.pixelFormat), timeBase: v.timeBase, firstPts: 0, encoder } };
     this.videoCopied = copy;

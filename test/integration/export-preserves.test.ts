@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ffprobeBinary } from '../../core/media/ffmpeg-binaries.js';
 import { runExport } from '../../core/pipeline/run-export.js';
 import { measureLoudness, DEFAULT_LOUDNESS } from '../../core/stages/loudnorm/loudness.js';
-import { audioOnlyClip, cfrClip, ffprobeJson, hdr10Clip, hdrClip, meanRgb, multiTrackClip, rgbClip, rotatedClip, SPEECH, vfrClip, videoPts, workDir, yuv444Clip } from './fixtures.js';
+import { audioOnlyClip, cfrClip, ffprobeJson, fieldVerdicts, hdr10Clip, hdrClip, interlacedClip, meanRgb, multiTrackClip, rgbClip, rotatedClip, SPEECH, vfrClip, videoPts, workDir, yuv444Clip } from './fixtures.js';
 
 const num = (s: string | undefined): number => Number(s);
 const streamOf = (file: string, type: string) => ffprobeJson(file).streams.filter((s) => s.codec_type === type);
@@ -135,6 +135,34 @@ describe('export: codecs, loudness and audio-only files', () => {
     expect(tags(h264)).toEqual({ ...tags(input), codec: 'h264', pix: 'yuv420p' });
     expect(reduced.warnings.join(' ')).toMatch(/10-bit HDR video, which H\.264 stores with 8 bits/);
     expect(reduced.notes).toEqual([]);
+  });
+
+  it('interlaced video keeps its fields where the codec can code them, and is deinterlaced, with unchanged timing, where the picture is processed', async () => {
+    const input = interlacedClip();
+    const dir = workDir('interlaced');
+    const fieldOrder = (f: string) => streamOf(f, 'video')[0].field_order;
+    expect(fieldOrder(input)).toBe('tt');
+    expect(fieldVerdicts(input)).toMatchObject({ tff: 50, progressive: 0 });
+    // A plain re-encode to H.264 codes the fields, top first, as they came.
+    const kept = path.join(dir, 'kept.mp4');
+    await runExport({ input, output: kept, codec: 'h264', crf: 20 });
+    expect(fieldOrder(kept)).toBe('tt');
+    expect(fieldVerdicts(kept).tff).toBeGreaterThanOrEqual(45);
+    expect(videoPts(kept)).toEqual(videoPts(input));
+    // Through Node's frame stages the picture is deinterlaced first: no combing, the same frames at the same times.
+    const processed = path.join(dir, 'processed.mp4');
+    const piped = await runExport({ input, output: processed, pipeFrames: true });
+    expect(fieldOrder(processed)).toBe('progressive');
+    expect(fieldVerdicts(processed).progressive).toBeGreaterThanOrEqual(45);
+    expect(videoPts(processed)).toEqual(videoPts(input));
+    expect(piped.notes.join(' ')).toMatch(/interlaced \(top field first\); it was deinterlaced/);
+    // HEVC is written progressive here, so a plain re-encode deinterlaces and says so.
+    const hevc = path.join(dir, 'hevc.mp4');
+    const h265 = await runExport({ input, output: hevc, codec: 'h265' });
+    expect(fieldOrder(hevc)).toBe('progressive');
+    expect(fieldVerdicts(hevc).progressive).toBeGreaterThanOrEqual(45);
+    expect(videoPts(hevc)).toEqual(videoPts(input));
+    expect(h265.notes.join(' ')).toMatch(/H265 is written progressive here, so it was deinterlaced/);
   });
 
   it('HDR10 (PQ) keeps its mastering-display and content-light metadata through a re-encode', async () => {

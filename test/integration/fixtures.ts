@@ -2,7 +2,7 @@
  * Tiny clips for integration tests, generated with ffmpeg's lavfi sources into test/.tmp (ignored)
  * the first time they are needed, plus the committed real-speech fixture.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,6 +104,23 @@ export const hdr10Clip = (): string =>
     ]),
   );
 
+/** A camcorder's interlaced video: 25 frames a second, each two fields 1/50 s apart, top field first. */
+export const interlacedClip = (): string =>
+  fixture('interlaced-tff.mp4', (f) =>
+    ffmpeg([
+      '-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=50', '-f', 'lavfi', '-i', 'sine=f=440:r=48000', '-t', '2', '-vf', 'tinterlace=interleave_top,setfield=tff',
+      '-c:v', 'libx264', '-preset', 'veryfast', '-flags', '+ildct+ilme', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-ac', '2', '-shortest', '-f', 'mp4', f,
+    ]),
+  );
+
+/** ffmpeg's idet verdicts over a whole video: how many frames look top-first, bottom-first or progressive. */
+export function fieldVerdicts(file: string): { tff: number; bff: number; progressive: number } {
+  const run = spawnSync(ffmpegBinary().path, ['-hide_banner', '-nostats', '-i', file, '-map', '0:v:0', '-vf', 'idet', '-f', 'null', '-'], { encoding: 'utf8' });
+  const m = /Multi frame detection: TFF:\s*(\d+)\s+BFF:\s*(\d+)\s+Progressive:\s*(\d+)/.exec(run.stderr);
+  if (!m) throw new Error(`idet gave no verdict for ${file}: ${run.stderr.slice(-300)}`);
+  return { tff: Number(m[1]), bff: Number(m[2]), progressive: Number(m[3]) };
+}
+
 /** Tagged RGB (gbrp, sRGB, full range) in FFV1: what lossless exports and screen captures give. */
 export const rgbClip = (): string =>
   fixture('rgb-tagged.mkv', (f) =>
@@ -122,6 +139,7 @@ export function meanRgb(file: string): [number, number, number] {
 export interface StreamProbe {
   codec_type: string;
   codec_name: string;
+  field_order?: string;
   start_time?: string;
   duration?: string;
   nb_frames?: string;
