@@ -16,7 +16,7 @@ import { hasFullResolutionChroma, smoothChroma } from './chroma.js';
 import { addRgbDelta, frameLayout, frameToRgb, mirror, planarTarget, unshuffledTarget } from './color.js';
 import { createVideoDenoiser, WINDOW, type VideoDenoiser } from './denoiser.js';
 import { FrameSlots } from './frame-slots.js';
-import { clipNoise, estimateNoise, motionNoiseRatio } from './noise-level.js';
+import { clipNoise, estimateNoise, motionNoiseRatio, tooSmallToMeasure } from './noise-level.js';
 import { ShotTracker } from './shots.js';
 import { copyTileDelta, type Tile } from './tiles.js';
 import { addResidualYuv420, isYuv420, yuv420ToUnshuffled } from './yuv420.js';
@@ -105,7 +105,7 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
    */
   function levelFor(measured: number | undefined, ctx: StageContext, final: boolean): number {
     const level = (measured ?? FALLBACK_SIGMA) * scale;
-    if (final && measured === undefined) ctx.warn(`Could not measure the noise in ${ctx.media.file} (too dark, flat or clipped); denoising at a light default level.`);
+    if (final && measured === undefined) ctx.warn(`Could not measure the noise in ${ctx.media.file} (${whyUnmeasured(ctx)}); denoising at a light default level. --denoise-video-sigma sets the level.`);
     if (level > MAX_SIGMA) ctx.warn(`The noise in ${ctx.media.file} is heavier than the denoiser was trained for; it is treated as σ = ${Math.round(MAX_SIGMA * 255)}.`);
     return Math.min(MAX_SIGMA, level);
   }
@@ -218,4 +218,9 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
       return widening;
     },
   };
+}
+
+function whyUnmeasured(ctx: StageContext): string {
+  const v = ctx.media.video;
+  return v && tooSmallToMeasure(Math.ceil(v.width / 2), Math.ceil(v.height / 2)) ? `the picture, ${v.width} × ${v.height}, is too small` : 'too dark, flat or clipped';
 }

@@ -18,7 +18,7 @@ import { smoothChroma } from './chroma.js';
 import { addRgbDelta, frameLayout, frameToRgb, mirror, planarTarget, unshuffledTarget } from './color.js';
 import { createDenoiseVideoStage, grainKeep, MAX_MOTION_RATIO, motionWidening, strengthScale } from './denoise-video-stage.js';
 import { createVideoDenoiser, MODEL_NAME } from './denoiser.js';
-import { estimateNoise, motionNoiseRatio } from './noise-level.js';
+import { estimateNoise, motionNoiseRatio, tooSmallToMeasure } from './noise-level.js';
 import { ShotTracker } from './shots.js';
 import { copyTileDelta, MAX_TILE_PIXELS, OVERLAP, planTiles } from './tiles.js';
 
@@ -152,6 +152,10 @@ describe('noise level', () => {
       const next = new Float32Array(3 * w * h).map(() => 0.5 + (sigma / 255) * rand());
       expect(Math.abs(motionNoiseRatio(rgb, next, w, h)! - 1)).toBeLessThan(0.1);
     }
+    expect(tooSmallToMeasure(w, h)).toBe(false);
+    // 64 × 48 at full size: its half-size picture holds 2 blocks, and the warning says it is too small.
+    expect(tooSmallToMeasure(32, 24)).toBe(true);
+    expect(estimateNoise(new Float32Array(3 * 32 * 24).map(() => 0.5 + 0.1 * Math.random()), 32, 24)).toBeUndefined();
   });
 
   it('finds frame-to-frame change matching white noise, and more where the noise is coarser than a pixel', () => {

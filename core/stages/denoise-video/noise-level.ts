@@ -39,6 +39,13 @@ export function estimateNoise(rgb: Float32Array, width: number, height: number, 
   return noiseInBlocks(rgb, width, height, planeStride, BLOCK, CALIBRATION) ?? noiseInBlocks(rgb, width, height, planeStride, SMALL_BLOCK, SMALL_CALIBRATION);
 }
 
+/** Whether a half-size picture this small holds too few blocks to measure at all (below about 64 × 48 pixels at full size, with room to spare). */
+export function tooSmallToMeasure(width: number, height: number): boolean {
+  let n = 0;
+  forEachBlock(width, height, SMALL_BLOCK, () => void n++);
+  return n < MIN_BLOCKS;
+}
+
 function noiseInBlocks(rgb: Float32Array, width: number, height: number, planeStride: number, size: number, calibration: number): number | undefined {
   const blocks: number[] = [];
   forEachBlock(width, height, size, (bx, by) => {
