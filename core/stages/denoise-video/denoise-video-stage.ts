@@ -12,6 +12,7 @@
 import { ClearcutError, throwIfAborted } from '../../common/errors.js';
 import type { FrameStream, VideoFrame } from '../../media/video-frame.js';
 import type { StageContext, VideoStage } from '../../pipeline/stage.js';
+import { CameraAligner } from './align.js';
 import { hasFullResolutionChroma, smoothChroma } from './chroma.js';
 import { addRgbDelta, frameLayout, frameToRgb, mirror, planarTarget, unshuffledTarget } from './color.js';
 import { createVideoDenoiser, WINDOW, type VideoDenoiser } from './denoiser.js';
@@ -36,6 +37,8 @@ export interface DenoiseVideoOptions {
   chromaFilter?: boolean;
   /** Put back the clip's own grain where still regions are averaged (grainKeep); default on. */
   keepGrain?: boolean;
+  /** Line the neighbours up with the centre frame where the camera moves (align.ts); default on. */
+  alignCamera?: boolean;
 }
 
 /** The trained range of the network's noise input. */
@@ -140,12 +143,26 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
       /** The still-region test's widening, from the opening frame pairs' motionNoiseRatio; settled by the first frame out. */
       const ratios: Array<number | undefined> = [];
       const motion = (): number => (widening ??= motionWidening(clipNoise(ratios) ?? 1));
+      // The tracker (opencv's WebAssembly) compiles while the model loads.
+      const tracker = opts.alignCamera === false ? undefined : CameraAligner.create(info.width, info.height, target);
       const denoiser: VideoDenoiser = await createVideoDenoiser({ device: ctx.device, modelFile: opts.modelFile, maxTilePixels: opts.maxTilePixels });
       if (denoiser.warning) ctx.warn(denoiser.warning);
       const delta = new Float32Array(n);
       // The filter needs the frame as plain planar RGB (the slots hold the network's layout).
       const chroma = fullChroma ? { source: new Float32Array(n), planar: planarTarget(info.width, info.height) } : undefined;
       const slots = new FrameSlots(3 * target.plane);
+      const aligner = await tracker;
+      /** Scratch frames for neighbours resampled into the centre frame's coordinates, made when the camera first moves. */
+      const aligned: Float32Array[] = [];
+      /** Frame j as frame t's neighbour (window place k, never the centre's): lined up with t where the camera moved between them. */
+      const neighbour = (j: number, t: number, k: number): Float32Array => {
+        const rgb = ring[j - first].rgb;
+        const map = aligner?.mapTo(t, j);
+        if (!map) return rgb;
+        const scratch = (aligned[k] ??= new Float32Array(3 * target.plane));
+        aligner!.align(rgb, scratch, map);
+        return scratch;
+      };
       // ring[k] holds frame (first + k): its network input (a view of its slot), and the frame itself until it is emitted.
       const ring: Array<{ frame: VideoFrame; rgb: Float32Array }> = [];
       const shots = new ShotTracker(target);
@@ -159,7 +176,8 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
         const [s, e] = shots.span(t, Math.min(total - 1, t + half));
         const picks = Array.from({ length: WINDOW }, (_, k) => s + mirror(t + k - half - s, e - s + 1));
         // Consecutive frames are read in place; a window mirrored at a cut or an end is gathered.
-        const window = picks.every((j, k) => j === t - half + k) ? slots.run(t - half) : picks.map((j) => ring[j - first].rgb);
+        const moved = picks.some((j) => aligner?.mapTo(t, j) !== undefined);
+        const window = !moved && picks.every((j, k) => j === t - half + k) ? slots.run(t - half) : picks.map((j, k) => neighbour(j, t, k));
         const { frame } = ring[t - first];
         let direct = false;
         const still = sigma() * motion();
@@ -187,7 +205,9 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
           const rgb = fast ? yuv420ToUnshuffled(frame.data, layout, target, slot) : frameToRgb(frame.data, layout, target, slot);
           slots.commit(total);
           measure(rgb, total);
-          if (widening === undefined && ring.length > 0) ratios.push(motionNoiseRatio(ring[ring.length - 1].rgb, rgb, target.width / 2, target.height / 2, target.plane));
+          aligner?.push(rgb);
+          // The frame-to-frame change is measured against the previous frame lined up with this one.
+          if (widening === undefined && ring.length > 0) ratios.push(motionNoiseRatio(neighbour(total - 1, total, 0), rgb, target.width / 2, target.height / 2, target.plane));
           shots.add(rgb);
           ring.push({ frame, rgb });
           total++;
@@ -197,6 +217,7 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
         if (!noise && total > 0) noise = { measured: clipNoise(estimates), used: levelFor(clipNoise(estimates), ctx, true) };
         while (emitted < total) yield await emit(emitted);
       } finally {
+        aligner?.dispose();
         await denoiser.release();
       }
     }

@@ -317,7 +317,8 @@ describe('the stage', () => {
     const [w, h, count] = [64, 40, 9];
     const { stream, inputs } = clip(count, w, h, 20);
     const got: Buffer[] = [];
-    const stage = createDenoiseVideoStage({ strength: 0.5, sigma: 20 / 255 });
+    // The picture's pattern moves a pixel a frame; camera alignment is tested on its own (align.test.ts).
+    const stage = createDenoiseVideoStage({ strength: 0.5, sigma: 20 / 255, alignCamera: false });
     for await (const f of stage.transform(stream, context()).frames) got.push(Buffer.from(f.data));
     const ratio = stage.motionWidening!;
     expect(ratio).toBeGreaterThanOrEqual(1);
