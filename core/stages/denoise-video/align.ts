@@ -31,7 +31,8 @@ const KEEP_GREYS = 6;
 
 export class CameraAligner {
   private readonly motion: FrameMotion[] = [];
-  private readonly greys = new Map<number, Float32Array>();
+  /** Grey copies of the last frames; the blurred one is made only when a pair is judged (alignsBetter). */
+  private readonly greys = new Map<number, { raw: Uint8Array; blurred?: Float32Array }>();
   private readonly verdicts = new Map<string, boolean>();
   private readonly grey: Uint8Array;
   private readonly halfWidth: number;
@@ -58,7 +59,7 @@ export class CameraAligner {
   push(rgb: Float32Array): void {
     this.greyCopy(rgb);
     this.motion.push(this.estimator.push(this.grey));
-    this.greys.set(this.motion.length - 1, boxBlur3(this.grey, this.estimator.width, this.estimator.height));
+    this.greys.set(this.motion.length - 1, { raw: this.grey.slice() });
     this.greys.delete(this.motion.length - 1 - KEEP_GREYS);
     // Revisions (the stabilizer's re-judged opening) are for whole-clip paths; pairs need none.
     this.estimator.takeRevisions();
@@ -111,9 +112,13 @@ export class CameraAligner {
    * noise that bilinear resampling itself smooths away cannot make the moved copy look better.
    */
   private alignsBetter(t: number, s: number, map: Similarity): boolean {
-    const gt = this.greys.get(t), gs = this.greys.get(s);
-    if (!gt || !gs) return false;
     const w = this.estimator.width, h = this.estimator.height;
+    const blurred = (k: number): Float32Array | undefined => {
+      const g = this.greys.get(k);
+      return g && (g.blurred ??= boxBlur3(g.raw, w, h));
+    };
+    const gt = blurred(t), gs = blurred(s);
+    if (!gt || !gs) return false;
     const half = w / 2, cy = h / 2;
     let still = 0, moved = 0, n = 0;
     for (let y = 0; y < h; y++) {

@@ -12,6 +12,7 @@
 import { ClearcutError, throwIfAborted } from '../../common/errors.js';
 import type { FrameStream, VideoFrame } from '../../media/video-frame.js';
 import type { StageContext, VideoStage } from '../../pipeline/stage.js';
+import type { Similarity } from '../stabilize/similarity.js';
 import { CameraAligner } from './align.js';
 import { hasFullResolutionChroma, smoothChroma } from './chroma.js';
 import { addRgbDelta, frameLayout, frameToRgb, mirror, planarTarget, unshuffledTarget } from './color.js';
@@ -145,7 +146,13 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
       const motion = (): number => (widening ??= motionWidening(clipNoise(ratios) ?? 1));
       // The tracker (opencv's WebAssembly) compiles while the model loads.
       const tracker = opts.alignCamera === false ? undefined : CameraAligner.create(info.width, info.height, target);
-      const denoiser: VideoDenoiser = await createVideoDenoiser({ device: ctx.device, modelFile: opts.modelFile, maxTilePixels: opts.maxTilePixels });
+      let denoiser: VideoDenoiser;
+      try {
+        denoiser = await createVideoDenoiser({ device: ctx.device, modelFile: opts.modelFile, maxTilePixels: opts.maxTilePixels });
+      } catch (e) {
+        void tracker?.then((t) => t.dispose(), () => undefined);
+        throw e;
+      }
       if (denoiser.warning) ctx.warn(denoiser.warning);
       const delta = new Float32Array(n);
       // The filter needs the frame as plain planar RGB (the slots hold the network's layout).
@@ -154,13 +161,12 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
       const aligner = await tracker;
       /** Scratch frames for neighbours resampled into the centre frame's coordinates, made when the camera first moves. */
       const aligned: Float32Array[] = [];
-      /** Frame j as frame t's neighbour (window place k, never the centre's): lined up with t where the camera moved between them. */
-      const neighbour = (j: number, t: number, k: number): Float32Array => {
+      /** Frame j as a neighbour (window place k, never the centre's), resampled by `map` (aligner.mapTo) where the camera moved. */
+      const neighbour = (j: number, k: number, map: Similarity | undefined): Float32Array => {
         const rgb = ring[j - first].rgb;
-        const map = aligner?.mapTo(t, j);
-        if (!map) return rgb;
+        if (!map || !aligner) return rgb;
         const scratch = (aligned[k] ??= new Float32Array(3 * target.plane));
-        aligner!.align(rgb, scratch, map);
+        aligner.align(rgb, scratch, map);
         return scratch;
       };
       // ring[k] holds frame (first + k): its network input (a view of its slot), and the frame itself until it is emitted.
@@ -176,8 +182,9 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
         const [s, e] = shots.span(t, Math.min(total - 1, t + half));
         const picks = Array.from({ length: WINDOW }, (_, k) => s + mirror(t + k - half - s, e - s + 1));
         // Consecutive frames are read in place; a window mirrored at a cut or an end is gathered.
-        const moved = picks.some((j) => aligner?.mapTo(t, j) !== undefined);
-        const window = !moved && picks.every((j, k) => j === t - half + k) ? slots.run(t - half) : picks.map((j, k) => neighbour(j, t, k));
+        const maps = picks.map((j) => aligner?.mapTo(t, j));
+        const inPlace = maps.every((m) => !m) && picks.every((j, k) => j === t - half + k);
+        const window = inPlace ? slots.run(t - half) : picks.map((j, k) => neighbour(j, k, maps[k]));
         const { frame } = ring[t - first];
         let direct = false;
         const still = sigma() * motion();
@@ -207,7 +214,7 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
           measure(rgb, total);
           aligner?.push(rgb);
           // The frame-to-frame change is measured against the previous frame lined up with this one.
-          if (widening === undefined && ring.length > 0) ratios.push(motionNoiseRatio(neighbour(total - 1, total, 0), rgb, target.width / 2, target.height / 2, target.plane));
+          if (widening === undefined && ring.length > 0) ratios.push(motionNoiseRatio(neighbour(total - 1, 0, aligner?.mapTo(total, total - 1)), rgb, target.width / 2, target.height / 2, target.plane));
           shots.add(rgb);
           ring.push({ frame, rgb });
           total++;
