@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { requestFromPreset } from '../../core/jobs/export-job.js';
 import { PresetSchema } from '../../core/presets/presets.js';
@@ -9,6 +12,25 @@ import { parseCaptions, parseStabilizeBorder, parseStrength, requestFromFlags } 
 import { renderBar, formatDuration } from '../progress-view.js';
 
 describe('export flags', () => {
+  it('without -o writes next to the input as <name>_clean.<ext>, never over a file that exists unless asked', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'clearcut-out-'));
+    const input = path.join(dir, 'Beach Day.MOV');
+    writeFileSync(input, 'x');
+    expect(requestFromFlags(input, {}).output).toBe(path.join(dir, 'Beach Day_clean.mov'));
+    // The extension follows what the codec can be stored in.
+    expect(requestFromFlags(input, { codec: 'ffv1' }).output).toBe(path.join(dir, 'Beach Day_clean.mkv'));
+    expect(requestFromFlags(path.join(dir, 'old.avi'), {}).output).toBe(path.join(dir, 'old_clean.mkv'));
+    writeFileSync(path.join(dir, 'Beach Day_clean.mov'), 'an earlier result');
+    writeFileSync(path.join(dir, 'Beach Day_clean-2.mov'), 'another');
+    expect(requestFromFlags(input, {}).output).toBe(path.join(dir, 'Beach Day_clean-3.mov'));
+    expect(requestFromFlags(input, { overwrite: true }).output).toBe(path.join(dir, 'Beach Day_clean.mov'));
+    // A preset whose template would name the input itself still never writes over it.
+    const preset = path.join(dir, 'same.json');
+    writeFileSync(preset, JSON.stringify({ name: 'same', naming: '{name}.{ext}' }));
+    expect(requestFromFlags(input, { preset, overwrite: true }).output).toBe(path.join(dir, 'Beach Day-2.mov'));
+    expect(requestFromFlags(input, { output: path.join(dir, 'named.mp4') }).output).toBe(path.join(dir, 'named.mp4'));
+  });
+
   it('parses strengths: bare flag means the default, a value must be 0..1', () => {
     expect(parseStrength('stabilize', true, 0.5)).toBe(0.5);
     expect(parseStrength('stabilize', '0.25', 0.5)).toBe(0.25);
@@ -69,7 +91,6 @@ describe('export flags', () => {
     const p = requestFromFlags('in.mp4', { output: 'out.mp4', preset: 'podcast' });
     expect(p.loudnorm).toBe(true);
     expect(() => requestFromFlags('in.mp4', { output: 'o.mp4', loudnorm: '3' })).toThrow(/LUFS/);
-    expect(() => requestFromFlags('in.mp4', {})).toThrow(/--output/);
   });
 
   it('draws a progress bar with rate and ETA', () => {

@@ -1,4 +1,5 @@
-/** `clearcut export <input> -o <output> [stages] [encoder] [--json]` */
+/** `clearcut export <input> [-o <output>] [stages] [encoder] [--json]`; without -o, next to the input as <name>_clean.<ext>. */
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/common/errors.js';
 import { VIDEO_CODECS, type VideoCodec } from '../../core/media/formats.js';
@@ -6,6 +7,7 @@ import { runExport } from '../../core/pipeline/run-export.js';
 import type { ExportRequest } from '../../core/pipeline/export-request.js';
 import type { BorderMode } from '../../core/stages/stabilize/path.js';
 import { DEVICES, type Device } from '../../core/models/session.js';
+import { defaultOutputPath } from '../../core/jobs/output-naming.js';
 import { loadPreset, type Preset } from '../../core/presets/presets.js';
 import type { CaptionStyle } from '../../core/stages/captions/caption-stage.js';
 import { cameraSwitches, CAPTION_TARGETS, type CaptionTarget } from '../../core/stages/index.js';
@@ -87,11 +89,13 @@ export function parseCaptions(value: string | undefined): CaptionTarget[] | unde
 
 /** Turn flags (over an optional preset) into an ExportRequest. Flags win over the preset. */
 export function requestFromFlags(input: string, flags: ExportFlags): ExportRequest {
-  if (!flags.output) throw new UsageError('Missing -o/--output: say where to write the result.');
   const preset: Preset | undefined = flags.preset ? loadPreset(flags.preset) : undefined;
   const st = preset?.stages ?? {};
   const codec = flags.codec ?? preset?.encoder.codec;
   if (codec && !VIDEO_CODECS.includes(codec as VideoCodec)) throw new UsageError(`--codec takes ${VIDEO_CODECS.join(', ')}, not "${codec}".`);
+  // Without -o the result goes next to the input, named as the app and the watch folder name it.
+  const base = preset ?? loadPreset('default');
+  const output = flags.output ?? defaultOutputPath(input, { ...base, encoder: { ...base.encoder, codec: codec as VideoCodec | undefined } }, { overwrite: flags.overwrite, exists: existsSync });
   const crf = flags.crf !== undefined ? Number(flags.crf) : preset?.encoder.crf;
   if (crf !== undefined && (!Number.isFinite(crf) || crf < 0 || crf > 63)) throw new UsageError(`--crf takes a number from 0 to 63, not "${flags.crf}".`);
   if (flags.device && !DEVICES.includes(flags.device as Device)) throw new UsageError(`--device takes ${DEVICES.join(', ')}, not "${flags.device}".`);
@@ -110,7 +114,7 @@ export function requestFromFlags(input: string, flags: ExportFlags): ExportReque
   if (flags.tripod && flags.smoothMotion !== undefined) throw new UsageError(`--tripod locks the camera and --${flags.smoothMotion ? '' : 'no-'}smooth-motion chooses how to follow it: choose one.`);
   return {
     input,
-    output: flags.output,
+    output,
     // --tripod, --[no-]smooth-motion and --stabilize-border ask for stabilization too (at the default strength).
     stabilize: parseStrength('stabilize', flags.stabilize, 0.5) ?? st.stabilize ?? (flags.tripod || flags.smoothMotion !== undefined || flags.stabilizeBorder !== undefined ? 0.5 : undefined),
     stabilizeBorder: parseStabilizeBorder(flags.stabilizeBorder),
@@ -139,7 +143,7 @@ export function registerExport(program: Command, run: (fn: (reporter: Reporter, 
     .command('export')
     .description('Enhance one clip and write the result')
     .argument('<input>', 'video or audio file')
-    .option('-o, --output <file>', 'where to write the result (.mp4 .mov .mkv .webm, or .wav .m4a .mp3 .flac .ogg for audio only)')
+    .option('-o, --output <file>', 'where to write the result (.mp4 .mov .mkv .webm, or .wav .m4a .mp3 .flac .ogg for audio only); default: next to the input, named <name>_clean.<ext> (or <name>_clean-2.<ext> when that is taken)')
     .option('--stabilize [strength]', 'smooth camera shake, strength 0..1 (default 0.5)')
     .option('--stabilize-border <mode>', 'stabilized borders: crop (zoom, default), black, or fill (from neighbouring frames)')
     .option('--tripod', 'stabilize by locking the camera in place (a tripod shot)')

@@ -36,6 +36,19 @@ export function applyNamingTemplate(template: string, input: string, ext: string
   return template.replaceAll('{name}', name).replaceAll('{ext}', ext);
 }
 
+/**
+ * Where an export goes when no output is named: next to the input, named by the preset's template
+ * ("clip.MOV" -> "clip_clean.mov"), the extension the preset writes for that input. A name that is
+ * taken gets "-2", "-3", ... unless `overwrite` asks to replace it; the input itself is never the
+ * answer, whatever the template.
+ */
+export function defaultOutputPath(input: string, preset: Preset, opts: { overwrite?: boolean; exists: (file: string) => boolean }): string {
+  const file = path.join(path.dirname(input), applyNamingTemplate(preset.naming, input, outputExtension(input, preset)));
+  // Compared without case: on macOS and Windows "clip.MOV" and "clip.mov" are one file.
+  const same = (f: string): boolean => path.resolve(f).toLowerCase() === path.resolve(input).toLowerCase();
+  return firstFreeName(file, (f) => same(f) || (!opts.overwrite && opts.exists(f)));
+}
+
 /** A name with "-2", "-3", ... before the extension, for when the plain one is taken. */
 export function numberedName(file: string, n: number): string {
   if (n <= 1) return file;
