@@ -1,7 +1,7 @@
-/** `clearcut export <input> [-o <output>] [stages] [encoder] [--json]`; without -o, next to the input as <name>_clean.<ext>. */
+/** `clearcut export <input...> [-o <output>] [stages] [encoder] [--json]`; without -o, next to each input as <name>_clean.<ext>. */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { UsageError } from '../../core/common/errors.js';
+import { ClearcutError, toClearcutError, UsageError } from '../../core/common/errors.js';
 import { VIDEO_CODECS, type VideoCodec } from '../../core/media/formats.js';
 import { runExport } from '../../core/pipeline/run-export.js';
 import type { ExportRequest } from '../../core/pipeline/export-request.js';
@@ -138,11 +138,47 @@ export function requestFromFlags(input: string, flags: ExportFlags): ExportReque
   };
 }
 
+/**
+ * Export each input in turn. With several inputs a failed clip is reported and the rest still run
+ * (a creator's batch should not stop at the first odd file); the command then ends with
+ * BATCH_INCOMPLETE naming what failed. Cancelling stops the batch: finished results stay, the
+ * clip in progress leaves nothing behind (run-export.ts).
+ */
+export async function exportAll(inputs: string[], flags: ExportFlags, reporter: Reporter, signal: AbortSignal): Promise<void> {
+  if (inputs.length > 1 && flags.output) throw new UsageError(`-o names one file, and ${inputs.length} inputs were given: leave -o out and each result goes next to its input as <name>_clean.<ext>.`);
+  if (inputs.length > 1 && flags.denoiseAudioResidual) throw new UsageError('--denoise-audio-residual names one file: give it with one input at a time.');
+  // Check every input's flags before the first export starts, so a typo does not surface after an hour.
+  for (const input of inputs) requestFromFlags(input, flags);
+  const failed: string[] = [];
+  for (const [i, input] of inputs.entries()) {
+    if (inputs.length > 1) reporter.info(`[${i + 1}/${inputs.length}] ${input}`);
+    try {
+      // Named now, not up front: a default name then skips what earlier clips of the batch wrote.
+      await exportOne(requestFromFlags(input, flags), reporter, signal);
+    } catch (e) {
+      const err = toClearcutError(e);
+      if (inputs.length === 1 || err.code === 'CANCELLED') throw err;
+      reporter.error(err.toJSON());
+      failed.push(input);
+    }
+  }
+  if (failed.length) throw new ClearcutError('BATCH_INCOMPLETE', `${failed.length} of ${inputs.length} clips failed (${failed.join(', ')}); the other results were written.`, { details: { failed } });
+}
+
+async function exportOne(req: ExportRequest, reporter: Reporter, signal: AbortSignal): Promise<void> {
+  const summary = await runExport({ ...req, signal, onProgress: (e) => reporter.progress(e), onWarning: (m) => reporter.warning(m) });
+  const stageLines = [...summary.stages.map((s) => `  ${s.stage.padEnd(22)} ${s.seconds.toFixed(2)} s`), ...summary.notes.map((n) => `  note: ${n}`)].join('\n');
+  reporter.result('summary', {
+    ...summary,
+    text: `Wrote ${summary.output}\n  ${summary.duration.toFixed(2)} s of media, ${summary.video === 'copied' ? 'video copied untouched' : summary.video === 'none' ? 'audio only' : `${summary.frames} frames encoded`}, in ${summary.wallSeconds.toFixed(2)} s\n${stageLines}${summary.warnings.length ? `\n  ${summary.warnings.length} warning(s) above` : ''}`,
+  });
+}
+
 export function registerExport(program: Command, run: (fn: (reporter: Reporter, signal: AbortSignal) => Promise<void>) => Promise<void>): void {
   program
     .command('export')
-    .description('Enhance one clip and write the result')
-    .argument('<input>', 'video or audio file')
+    .description('Enhance clips and write the results')
+    .argument('<inputs...>', 'video or audio files; with several, each result goes next to its input and one failure does not stop the rest')
     .option('-o, --output <file>', 'where to write the result (.mp4 .mov .mkv .webm, or .wav .m4a .mp3 .flac .ogg for audio only); default: next to the input, named <name>_clean.<ext> (or <name>_clean-2.<ext> when that is taken)')
     .option('--stabilize [strength]', 'smooth camera shake, strength 0..1 (default 0.5)')
     .option('--stabilize-border <mode>', 'stabilized borders: crop (zoom, default), black, or fill (from neighbouring frames)')
@@ -165,15 +201,7 @@ export function registerExport(program: Command, run: (fn: (reporter: Reporter, 
     .option('--overwrite', 'replace the output if it exists')
     .option('--device <device>', `inference device: ${DEVICES.join(', ')} (default cpu)`)
     .option('--json', 'print progress and the result as JSON lines')
-    .action(async (input: string, flags: ExportFlags) => {
-      await run(async (reporter, signal) => {
-        const req = requestFromFlags(input, flags);
-        const summary = await runExport({ ...req, signal, onProgress: (e) => reporter.progress(e), onWarning: (m) => reporter.warning(m) });
-        const stageLines = [...summary.stages.map((s) => `  ${s.stage.padEnd(22)} ${s.seconds.toFixed(2)} s`), ...summary.notes.map((n) => `  note: ${n}`)].join('\n');
-        reporter.result('summary', {
-          ...summary,
-          text: `Wrote ${summary.output}\n  ${summary.duration.toFixed(2)} s of media, ${summary.video === 'copied' ? 'video copied untouched' : summary.video === 'none' ? 'audio only' : `${summary.frames} frames encoded`}, in ${summary.wallSeconds.toFixed(2)} s\n${stageLines}${summary.warnings.length ? `\n  ${summary.warnings.length} warning(s) above` : ''}`,
-        });
-      });
+    .action(async (inputs: string[], flags: ExportFlags) => {
+      await run((reporter, signal) => exportAll(inputs, flags, reporter, signal));
     });
 }

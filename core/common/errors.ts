@@ -29,6 +29,8 @@ export type ErrorCode =
   | 'MODEL_CORRUPT'
   | 'DEVICE_UNAVAILABLE'
   | 'BAD_USAGE'
+  // several inputs in one command: some of them failed (each failure was reported on its own)
+  | 'BATCH_INCOMPLETE'
   | 'CANCELLED';
 
 export class ClearcutError extends Error {

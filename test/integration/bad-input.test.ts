@@ -128,6 +128,28 @@ describe('bad input is refused with a clear, typed error', () => {
 describe('outputs are never lost or overwritten by accident', () => {
   const dir = workDir('outputs');
 
+  it('several inputs: each result lands next to its input, and one bad clip does not stop the rest', async () => {
+    const batch = workDir('batch');
+    copyFileSync(cfrClip(), path.join(batch, 'a.mp4'));
+    copyFileSync(audioOnlyClip(), path.join(batch, 'memo.m4a'));
+    writeFileSync(path.join(batch, 'notes.mp4'), 'not a video');
+    writeFileSync(path.join(batch, 'a_clean.mp4'), 'an earlier result');
+    const r = await runCli(['export', 'a.mp4', 'notes.mp4', 'memo.m4a', '--loudnorm', '--crf', '30', '--json'], { cwd: batch });
+    const lines = jsonLines(r.stdout);
+    expect(r.code).toBe(1);
+    // The bad clip's own error names it; the command's last line says what failed overall.
+    expect(lines.filter((l) => l.type === 'error').map((l) => l.code)).toEqual(['NOT_MEDIA', 'BATCH_INCOMPLETE']);
+    expect(lines.find((l) => l.code === 'NOT_MEDIA')?.file).toBe(path.join(batch, 'notes.mp4'));
+    expect(lines.filter((l) => l.type === 'summary').map((l) => l.output)).toEqual([path.join(batch, 'a_clean-2.mp4'), path.join(batch, 'memo_clean.m4a')]);
+    expect(readFileSync(path.join(batch, 'a_clean.mp4'), 'utf8')).toBe('an earlier result');
+    expect(statSync(path.join(batch, 'a_clean-2.mp4')).size).toBeGreaterThan(1000);
+    expect(readdirSync(batch).sort()).toEqual(['a.mp4', 'a_clean-2.mp4', 'a_clean.mp4', 'memo.m4a', 'memo_clean.m4a', 'notes.mp4']);
+    // -o names one file, so it is refused with several inputs before anything runs.
+    const usage = await runCli(['export', 'a.mp4', 'memo.m4a', '-o', 'x.mp4', '--json'], { cwd: batch });
+    expect(usage.code).toBe(2);
+    expect(existsSync(path.join(batch, 'x.mp4'))).toBe(false);
+  });
+
   it('refuses to write over the input, which stays byte-identical', async () => {
     const input = path.join(dir, 'in.mp4');
     copyFileSync(cfrClip(), input);
