@@ -140,6 +140,17 @@ async function loadHighs(): Promise<Highs> {
   return highsPromise;
 }
 
+/**
+ * Start loading the LP solver (its WebAssembly takes about 0.4 s to compile) while the motion is
+ * measured, so the path is planned as soon as the motion is in. A failure shows up when the path
+ * is planned, not here.
+ */
+export function prepareSolver(): void {
+  loadHighs().catch(() => {
+    highsPromise = undefined;
+  });
+}
+
 /** Solve one window. `fixed` pins the first frames' A (continuity with the previous window). */
 async function solveWindow(F: Similarity[], w: PathWeights, aspect: number, tripod: boolean, fixed: Similarity[]): Promise<Similarity[]> {
   const n = F.length;

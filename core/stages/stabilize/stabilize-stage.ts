@@ -9,7 +9,7 @@ import type { StageContext, VideoStage } from '../../pipeline/stage.js';
 import type { FrameStream, VideoFrame } from '../../media/video-frame.js';
 import { frameByteSize } from '../../media/pixel-formats.js';
 import { analyzeClipMotion, type ClipMotion } from './motion-cache.js';
-import { cameraChain, planCameraPath, safeZoom, type BorderMode, type PathWeights } from './path.js';
+import { cameraChain, planCameraPath, prepareSolver, safeZoom, type BorderMode, type PathWeights } from './path.js';
 import { compose, cornerShift, IDENTITY, invert, isIdentity, type Similarity } from './similarity.js';
 import { sways } from './sway.js';
 import { canWarp, warpFrame } from './warp.js';
@@ -84,6 +84,7 @@ export function createStabilizeStage(opts: StabilizeOptions): StabilizeStage {
 
   async function analyze(ctx: StageContext): Promise<void> {
     const video = ctx.media.video!;
+    if (opts.strength > 0 || opts.tripod) prepareSolver();
     const motion = await analyzeClipMotion(ctx.media, { signal: ctx.signal, report: ctx.report, cacheDir: opts.cacheDir, useCache: opts.useCache, device: ctx.device });
     const unreliable = motion.frames.filter((f, i) => i > 0 && !f.reliable).length;
     if (unreliable > motion.frames.length / 3) ctx.warn(`Camera motion could not be measured on ${unreliable} of ${motion.frames.length} frames (black or flat, a cut, or too dim or blurred even for the learned optical flow); those frames are not stabilized.`);
