@@ -20,7 +20,7 @@ import { createVideoDenoiser, WINDOW, type VideoDenoiser } from './denoiser.js';
 import { FrameSlots } from './frame-slots.js';
 import { clipNoise, estimateNoise, motionNoiseRatio, tooSmallToMeasure } from './noise-level.js';
 import { ShotTracker } from './shots.js';
-import { copyTileDelta, type Tile } from './tiles.js';
+import { copyTileDelta, MAX_TILE_PIXELS, planTiles, type Tile } from './tiles.js';
 import { addResidualYuv420, isYuv420, yuv420ToUnshuffled } from './yuv420.js';
 
 /** A tile that is the whole (padded) picture: its residual can go straight into the frame. */
@@ -127,6 +127,7 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
     const target = unshuffledTarget(info.width, info.height);
     const fast = isYuv420(layout);
     const fullChroma = opts.chromaFilter !== false && hasFullResolutionChroma(layout);
+    const oneTile = planTiles(info.width, info.height, opts.maxTilePixels ?? MAX_TILE_PIXELS).length === 1;
 
     async function* frames(): AsyncGenerator<VideoFrame> {
       const estimates: Array<number | undefined> = [];
@@ -169,6 +170,22 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
         aligner.align(rgb, scratch, map);
         return scratch;
       };
+      /**
+       * A window that cannot be read in place, as one run of five frames: lined-up neighbours are
+       * resampled straight into it, so the network reads it without a copy (a picture in one tile).
+       */
+      let gathered: Float32Array | undefined;
+      const gather = (picks: number[], maps: Array<Similarity | undefined>): Float32Array => {
+        const size = 3 * target.plane;
+        gathered ??= new Float32Array(WINDOW * size);
+        picks.forEach((j, k) => {
+          const into = gathered!.subarray(k * size, (k + 1) * size);
+          const rgb = ring[j - first].rgb;
+          if (maps[k] && aligner) aligner.align(rgb, into, maps[k]);
+          else into.set(rgb);
+        });
+        return gathered;
+      };
       // ring[k] holds frame (first + k): its network input (a view of its slot), and the frame itself until it is emitted.
       const ring: Array<{ frame: VideoFrame; rgb: Float32Array }> = [];
       const shots = new ShotTracker(target);
@@ -184,7 +201,7 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
         // Consecutive frames are read in place; a window mirrored at a cut or an end is gathered.
         const maps = picks.map((j) => aligner?.mapTo(t, j));
         const inPlace = maps.every((m) => !m) && picks.every((j, k) => j === t - half + k);
-        const window = inPlace ? slots.run(t - half) : picks.map((j, k) => neighbour(j, k, maps[k]));
+        const window = inPlace ? slots.run(t - half) : oneTile ? gather(picks, maps) : picks.map((j, k) => neighbour(j, k, maps[k]));
         const { frame } = ring[t - first];
         let direct = false;
         const still = sigma() * motion();
