@@ -37,6 +37,8 @@ const work = path.join(root, '.cache', 'bench', 'denoise-video');
 const FRAMES = 30;
 /** Frames for the speed runs: enough that process and model start-up do not dominate. */
 const SPEED_FRAMES = 60;
+/** BENCH_SPEED_ONLY=1: only the speed rows (a re-run of speed alone, spliced into BENCHMARKS.md by hand). */
+const SPEED_ONLY = process.env.BENCH_SPEED_ONLY === '1';
 const RECIPES: NoiseRecipe[] = [
   { kind: 'gaussian', sigma: 10 },
   { kind: 'gaussian', sigma: 20 },
@@ -139,7 +141,7 @@ export async function benchDenoiseVideo(): Promise<string> {
   ];
   const lines: string[] = [];
   const best: Record<string, { ffmpeg: number; ours: number }> = {};
-  for (const s of sources) {
+  for (const s of SPEED_ONLY ? [] : sources) {
     const clean = await cachedFile(path.join(work, `${s.id}-clean.mkv`), (tmp) => void ff([...(s.image2 ? ['-framerate', '30', '-start_number', '100'] : ['-ss', String(s.start)]), '-i', s.file, '-frames:v', String(FRAMES), '-an', ...ffv1, tmp]));
     const cleanFlicker = await flicker(clean);
     const ownMean = await ownTemporalMean(clean);

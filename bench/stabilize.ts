@@ -163,7 +163,8 @@ export function inputCells(r: Scored): string {
 export async function benchStabilize(): Promise<string> {
   const rows: string[] = [];
   const speed: string[] = [];
-  for (const c of await clips()) {
+  // BENCH_SPEED_ONLY=1: only the speed rows (a re-run of speed alone, spliced into BENCHMARKS.md by hand).
+  for (const c of (await clips()).filter((c) => process.env.BENCH_SPEED_ONLY !== '1' || !c.metrics)) {
     const input = c.metrics ? await greyFrames(c.file) : [];
     for (const [i, m] of METHODS.entries()) {
       const out = path.join(work, `${path.basename(c.file, '.mp4')}-out${i}.mp4`);
