@@ -33,14 +33,19 @@ async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
 
 /** Start an export and hand back its pid once it reports progress on the encode stage. */
 function startExport(input: string, output: string, onEncoding: (pid: number) => void) {
+  return startCli(['export', input, '-o', output, '--json', '--speed', 'medium'], path.dirname(output), onEncoding);
+}
+
+/** Run the CLI and hand back its pid once both its ffmpeg processes (decoder, encoder) work in `dir`. */
+function startCli(args: string[], dir: string, onEncoding: (pid: number) => void) {
   let pid = 0;
   let fired = false;
-  return runCli(['export', input, '-o', output, '--json', '--speed', 'medium'], {
+  return runCli(args, {
     onSpawn: (p) => {
       pid = p;
       const timer = setInterval(() => {
         if (fired) return clearInterval(timer);
-        const live = processesMentioning(path.dirname(output));
+        const live = processesMentioning(dir);
         // Both ffmpeg processes (decoder and encoder) are up once two mention the folder.
         if (live.length >= 2) {
           fired = true;
@@ -64,6 +69,18 @@ describe.runIf(process.platform === 'linux')('cancel and crash', () => {
     expect(lines.some((l) => l.type === 'progress')).toBe(true);
     expect(lines.at(-1)).toMatchObject({ type: 'error', code: 'CANCELLED' });
     expect(readdirSync(dir)).toEqual(['in.mp4']);
+    expect(await waitFor(() => processesMentioning(dir).length === 0, 3000)).toBe(true);
+  });
+
+  it('Ctrl-C during a batch stops it: no result for the clip in progress, the next never starts', async () => {
+    const dir = workDir('cancel-batch');
+    const [a, b] = [path.join(dir, 'a.mp4'), path.join(dir, 'b.mp4')];
+    copyFileSync(longClip(), a);
+    copyFileSync(longClip(), b);
+    const r = await startCli(['export', a, b, '--json', '--speed', 'medium'], dir, (pid) => process.kill(pid, 'SIGINT'));
+    expect(r.code).toBe(130);
+    expect(jsonLines(r.stdout).at(-1)).toMatchObject({ type: 'error', code: 'CANCELLED' });
+    expect(readdirSync(dir).sort()).toEqual(['a.mp4', 'b.mp4']);
     expect(await waitFor(() => processesMentioning(dir).length === 0, 3000)).toBe(true);
   });
 
