@@ -240,7 +240,8 @@ describe('outputs are never lost or overwritten by accident', () => {
 
 describe('usage errors exit with 2', () => {
   it.each([
-    [['export', 'a.mp4']],
+    [['export']],
+    [['export', 'a.mp4', 'b.mp4', '-o', 'c.mp4']],
     [['export', 'a.mp4', '-o', 'b.mp4', '--stabilize=2']],
     [['export', 'a.mp4', '-o', 'b.mp4', '--no-such-flag']],
     [['export', 'a.mp4', '-o', 'b.mp4', '--codec', 'divx']],
