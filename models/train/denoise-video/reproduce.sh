@@ -39,4 +39,6 @@ $PY $T/train.py $COMMON --steps 8000 --lr 1e-4 --val-every 2000 --mean-skip --pr
 $PY $T/export_onnx.py --ckpt $C/8-smooth/best.pt --out models/clearcut-vdn/clearcut-vdn.onnx
 # version 5: the fixed grain-keeping step after the network (nothing trained)
 $PY $T/add_grain_keep.py models/clearcut-vdn/clearcut-vdn.onnx
+# version 6: the still-region test also judges each neighbour on its own (nothing trained)
+$PY $T/add_neighbour_max.py models/clearcut-vdn/clearcut-vdn.onnx
 echo "Then put the new sha256 into models/manifest.json: sha256sum models/clearcut-vdn/clearcut-vdn.onnx"
