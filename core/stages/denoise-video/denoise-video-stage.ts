@@ -162,13 +162,19 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
       const aligner = await tracker;
       /** Scratch frames for neighbours resampled into the centre frame's coordinates, made when the camera first moves. */
       const aligned: Float32Array[] = [];
-      /** Frame j as a neighbour (window place k, never the centre's), resampled by `map` (aligner.mapTo) where the camera moved. */
-      const neighbour = (j: number, k: number, map: Similarity | undefined): Float32Array => {
+      /**
+       * Frame j as a neighbour (window place k, never the centre's), resampled by `map` (aligner.mapTo)
+       * where the camera moved, into `into` (or a scratch frame), else copied into `into` (or as it is).
+       */
+      const neighbour = (j: number, k: number, map: Similarity | undefined, into?: Float32Array): Float32Array => {
         const rgb = ring[j - first].rgb;
-        if (!map || !aligner) return rgb;
-        const scratch = (aligned[k] ??= new Float32Array(3 * target.plane));
-        aligner.align(rgb, scratch, map);
-        return scratch;
+        if (!map || !aligner) {
+          into?.set(rgb);
+          return into ?? rgb;
+        }
+        const dst = into ?? (aligned[k] ??= new Float32Array(3 * target.plane));
+        aligner.align(rgb, dst, map);
+        return dst;
       };
       /**
        * A window that cannot be read in place, as one run of five frames: lined-up neighbours are
@@ -177,14 +183,9 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
       let gathered: Float32Array | undefined;
       const gather = (picks: number[], maps: Array<Similarity | undefined>): Float32Array => {
         const size = 3 * target.plane;
-        gathered ??= new Float32Array(WINDOW * size);
-        picks.forEach((j, k) => {
-          const into = gathered!.subarray(k * size, (k + 1) * size);
-          const rgb = ring[j - first].rgb;
-          if (maps[k] && aligner) aligner.align(rgb, into, maps[k]);
-          else into.set(rgb);
-        });
-        return gathered;
+        const run = (gathered ??= new Float32Array(WINDOW * size));
+        picks.forEach((j, k) => neighbour(j, k, maps[k], run.subarray(k * size, (k + 1) * size)));
+        return run;
       };
       // ring[k] holds frame (first + k): its network input (a view of its slot), and the frame itself until it is emitted.
       const ring: Array<{ frame: VideoFrame; rgb: Float32Array }> = [];
