@@ -1,8 +1,10 @@
 /** How the CLI shows long work: a bar with ETA on a terminal, JSON lines with --json, quiet otherwise. */
 import type { ProgressEvent } from '../core/common/progress.js';
+import type { BatchPosition } from './batch-progress.js';
 
 export interface Reporter {
-  progress(e: ProgressEvent): void;
+  /** `batch` is given when the export is one clip of several. */
+  progress(e: ProgressEvent, batch?: BatchPosition): void;
   warning(message: string): void;
   /** A plain informational line (what a preparation step is doing). */
   info(message: string): void;
@@ -22,20 +24,21 @@ export function formatDuration(seconds: number | null): string {
 }
 
 /** One line of the terminal bar (pure, for tests). */
-export function renderBar(e: ProgressEvent, width = 24): string {
+export function renderBar(e: ProgressEvent, width = 24, batch?: BatchPosition): string {
   const filled = Math.round(e.fraction * width);
   const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
   const pct = `${Math.floor(e.fraction * 100)}%`.padStart(4);
   const unit = e.unit === 'frames' ? 'fr' : 's';
   const amount = e.unit === 'frames' ? `${Math.round(e.done)}/${Math.round(e.total)} ${unit}` : `${e.done.toFixed(1)}/${e.total.toFixed(1)} ${unit}`;
   const rate = e.unit === 'frames' ? `${e.fps.toFixed(1)} fps` : `${e.fps.toFixed(1)}x`;
-  return `${bar} ${pct}  [${e.stageIndex}/${e.stageCount}] ${e.stage}  ${amount}  ${rate}  ETA ${formatDuration(e.eta)}`;
+  const line = `${bar} ${pct}  [${e.stageIndex}/${e.stageCount}] ${e.stage}  ${amount}  ${rate}  ETA ${formatDuration(e.eta)}`;
+  return batch ? `clip ${batch.clip}/${batch.clips}  ${line}  (all clips ${formatDuration(batch.batchEta)})` : line;
 }
 
 export function jsonReporter(out: NodeJS.WritableStream = process.stdout): Reporter {
   const line = (o: Record<string, unknown>): void => void out.write(`${JSON.stringify(o)}\n`);
   return {
-    progress: (e) => line({ type: 'progress', ...e }),
+    progress: (e, batch) => line({ type: 'progress', ...e, ...batch }),
     warning: (message) => line({ type: 'warning', message }),
     info: (message) => line({ type: 'log', message }),
     result: (type, payload) => line({ type, ...payload }),
@@ -51,10 +54,10 @@ export function ttyReporter(err: NodeJS.WriteStream = process.stderr, out: NodeJ
     last = '';
   };
   return {
-    progress: (e) => {
+    progress: (e, batch) => {
       if (!err.isTTY) return;
       const cols = err.columns ?? 100;
-      last = renderBar(e).slice(0, cols - 1);
+      last = renderBar(e, batch ? 16 : 24, batch).slice(0, cols - 1);
       err.write(`\r\x1b[2K${last}`);
     },
     warning: (message) => {

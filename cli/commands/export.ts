@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { ClearcutError, toClearcutError, UsageError } from '../../core/common/errors.js';
 import { VIDEO_CODECS, type VideoCodec } from '../../core/media/formats.js';
 import { runExport } from '../../core/pipeline/run-export.js';
+import type { ProgressEvent } from '../../core/common/progress.js';
 import type { ExportRequest } from '../../core/pipeline/export-request.js';
 import type { BorderMode } from '../../core/stages/stabilize/path.js';
 import { DEVICES, type Device } from '../../core/models/session.js';
@@ -13,6 +14,8 @@ import type { CaptionStyle } from '../../core/stages/captions/caption-stage.js';
 import { cameraSwitches, CAPTION_TARGETS, type CaptionTarget } from '../../core/stages/index.js';
 import { DENOISE_MODELS, type DenoiseModel } from '../../core/stages/denoise-audio/denoise-audio-stage.js';
 import type { Reporter } from '../progress-view.js';
+import { BatchEta } from '../batch-progress.js';
+import { probeMedia } from '../../core/media/probe.js';
 
 export interface ExportFlags {
   output?: string;
@@ -149,15 +152,20 @@ export async function exportAll(inputs: string[], flags: ExportFlags, reporter: 
   if (inputs.length > 1 && flags.denoiseAudioResidual) throw new UsageError('--denoise-audio-residual names one file: give it with one input at a time.');
   // Check every input's flags before the first export starts, so a typo does not surface after an hour.
   for (const input of inputs) requestFromFlags(input, flags);
+  const batch = inputs.length > 1 ? new BatchEta(inputs) : undefined;
+  if (batch) void probeDurations(inputs, batch, signal);
   const failed: string[] = [];
   for (const [i, input] of inputs.entries()) {
-    if (inputs.length > 1) reporter.info(`[${i + 1}/${inputs.length}] ${input}`);
+    if (batch) reporter.info(`[${i + 1}/${inputs.length}] ${input}`);
+    const progress = batch ? (e: ProgressEvent) => reporter.progress(e, batch.position(i, e)) : (e: ProgressEvent) => reporter.progress(e);
     try {
       // Named now, not up front: a default name then skips what earlier clips of the batch wrote.
-      await exportOne(requestFromFlags(input, flags), reporter, signal);
+      await exportOne(requestFromFlags(input, flags), reporter, progress, signal);
+      batch?.finish(i, true);
     } catch (e) {
       const err = toClearcutError(e);
-      if (inputs.length === 1 || err.code === 'CANCELLED') throw err;
+      if (!batch || err.code === 'CANCELLED') throw err;
+      batch.finish(i, false);
       reporter.error(err.toJSON());
       failed.push(input);
     }
@@ -165,8 +173,21 @@ export async function exportAll(inputs: string[], flags: ExportFlags, reporter: 
   if (failed.length) throw new ClearcutError('BATCH_INCOMPLETE', `${failed.length} of ${inputs.length} clips failed (${failed.join(', ')}); the other results were written.`, { details: { failed } });
 }
 
-async function exportOne(req: ExportRequest, reporter: Reporter, signal: AbortSignal): Promise<void> {
-  const summary = await runExport({ ...req, signal, onProgress: (e) => reporter.progress(e), onWarning: (m) => reporter.warning(m) });
+/** The batch's clip durations, for its time left; a clip that cannot be probed fails on its turn. */
+async function probeDurations(inputs: string[], batch: BatchEta, signal: AbortSignal): Promise<void> {
+  for (const [i, input] of inputs.entries()) {
+    if (signal.aborted) return;
+    try {
+      batch.setDuration(i, (await probeMedia(input, { signal })).duration);
+    } catch {
+      // Not media, or missing: it fails on its turn, at once, so it adds no time to the batch.
+      batch.setDuration(i, 0);
+    }
+  }
+}
+
+async function exportOne(req: ExportRequest, reporter: Reporter, onProgress: (e: ProgressEvent) => void, signal: AbortSignal): Promise<void> {
+  const summary = await runExport({ ...req, signal, onProgress, onWarning: (m) => reporter.warning(m) });
   const stageLines = [...summary.stages.map((s) => `  ${s.stage.padEnd(22)} ${s.seconds.toFixed(2)} s`), ...summary.notes.map((n) => `  note: ${n}`)].join('\n');
   reporter.result('summary', {
     ...summary,

@@ -144,6 +144,10 @@ describe('outputs are never lost or overwritten by accident', () => {
     expect(readFileSync(path.join(batch, 'a_clean.mp4'), 'utf8')).toBe('an earlier result');
     expect(statSync(path.join(batch, 'a_clean-2.mp4')).size).toBeGreaterThan(1000);
     expect(readdirSync(batch).sort()).toEqual(['a.mp4', 'a_clean-2.mp4', 'a_clean.mp4', 'memo.m4a', 'memo_clean.m4a', 'notes.mp4']);
+    // Each progress line says which clip of the batch it is about, with the time left for all of them.
+    const progress = lines.filter((l) => l.type === 'progress');
+    expect(new Set(progress.map((l) => `${l.clip}/${l.clips} ${l.input}`))).toEqual(new Set(['1/3 a.mp4', '3/3 memo.m4a']));
+    expect(progress.every((l) => l.batchEta === null || (typeof l.batchEta === 'number' && l.batchEta >= 0))).toBe(true);
     // -o names one file, so it is refused with several inputs before anything runs.
     const usage = await runCli(['export', 'a.mp4', 'memo.m4a', '-o', 'x.mp4', '--json'], { cwd: batch });
     expect(usage.code).toBe(2);
