@@ -81,7 +81,7 @@ export async function greyFrames(file: string): Promise<GreyFrame[]> {
   return out;
 }
 
-async function timed<T>(fn: () => Promise<T> | T): Promise<{ seconds: number; value: T }> {
+export async function timed<T>(fn: () => Promise<T> | T): Promise<{ seconds: number; value: T }> {
   const t = performance.now();
   const value = await fn();
   return { seconds: (performance.now() - t) / 1000, value };
