@@ -21,7 +21,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { probeMedia } from '../core/media/probe.js';
 import { rationalToNumber } from '../core/media/media-info.js';
-import { denoiseQuality, marginList } from './denoise-video.js';
+import { denoiseQuality, marginList, type Margins } from './denoise-video.js';
+import { ff } from './lib/ffmpeg.js';
 import { greyFrames, inputCells, metricCells, METHODS, scored, timed } from './stabilize.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -58,11 +59,32 @@ async function compareStabilize(file: string): Promise<string> {
     rows.push(`| ${m.label}${chose ?? ''} | ${metricCells(await scored(input, await greyFrames(out)))} | ${seconds.toFixed(1)} |`);
   }
   rows.push(`| (input, unstabilized) | ${inputCells(await scored(input, input))} | – |`);
+  // To watch: the input, Clearcut's default and vid.stab's defaults, side by side.
+  const sideBySide = path.join(dir, 'side-by-side.mp4');
+  const outs = [file, path.join(dir, 'stabilize-out0.mkv'), path.join(dir, `stabilize-out${METHODS.findIndex((m) => m.label === 'vid.stab defaults')}.mkv`)];
+  ff([...outs.flatMap((f) => ['-i', f]), '-filter_complex', `${outs.map((_, i) => `[${i}:v]scale=-2:'min(360,ih)',setsar=1[v${i}]`).join(';')};[v0][v1][v2]hstack=inputs=3:shortest=1,format=yuv420p`, '-an', '-c:v', 'libx264', '-crf', '20', '-preset', 'fast', sideBySide]);
   return `**${label}**
 
 | method | CR mean / min | DV min | SS translation | SS rotation | border: area / frames | ITF dB | wall s |
 |---|---|---|---|---|---|---|---|
-${rows.join('\n')}`;
+${rows.join('\n')}
+
+Side by side (input | Clearcut --stabilize | vid.stab defaults): ${sideBySide}`;
+}
+
+/** One picture per recipe to look at: the middle frame's centre (at most 480 × 270), clean | noisy over Clearcut | the best ffmpeg filter. */
+async function denoisePictures(best: Margins, dir: string): Promise<string[]> {
+  const pictures: string[] = [];
+  for (const [key, v] of Object.entries(best)) {
+    if (!v.files) continue;
+    const png = path.join(dir, `${key.replace(/\W+/g, '-')}-side-by-side.png`);
+    const { clean, noisy, ours, best: filter } = v.files;
+    const middle = Math.floor(((await probeMedia(clean)).video?.frameCount ?? 2) / 2);
+    const take = (i: number): string => `[${i}:v]select=eq(n\\,${middle}),crop='min(iw,480)':'min(ih,270)',scale=iw*2:ih*2:flags=neighbor,format=rgb24[p${i}]`;
+    ff([...[clean, noisy, ours, filter].flatMap((f) => ['-i', f]), '-filter_complex', `${[0, 1, 2, 3].map(take).join(';')};[p0][p1][p2][p3]xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0`, '-frames:v', '1', png]);
+    pictures.push(png);
+  }
+  return pictures;
 }
 
 async function compareDenoise(file: string, start: number): Promise<string> {
@@ -70,9 +92,12 @@ async function compareDenoise(file: string, start: number): Promise<string> {
   const dir = workFor(file);
   const id = `start${start}`;
   const { lines, best } = await denoiseQuality({ label, id, file, inputArgs: ['-ss', String(start)] }, dir);
+  const pictures = await denoisePictures(best, dir);
   return `${lines.join('\n')}
 
-Clearcut minus the best ffmpeg filter (PSNR): ${marginList(best).join('; ')}.`;
+Clearcut minus the best ffmpeg filter (PSNR): ${marginList(best).join('; ')}.
+
+Side by side, the middle frame at 2× (clean | noisy, then Clearcut | the best ffmpeg filter): ${pictures.join(', ')}`;
 }
 
 const HEADERS: Record<Kind, string> = {

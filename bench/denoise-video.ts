@@ -136,7 +136,7 @@ export interface DenoiseSource {
   inputArgs: string[];
 }
 
-export type Margins = Record<string, { ffmpeg: number; ours: number }>;
+export type Margins = Record<string, { ffmpeg: number; ours: number; files?: { clean: string; noisy: string; ours: string; best: string } }>;
 
 /**
  * One clip's table: each recipe's noisy input, every ffmpeg filter and Clearcut, scored against the
@@ -164,6 +164,7 @@ export async function denoiseQuality(s: DenoiseSource, dir = work): Promise<{ li
     const q0 = await quality(noisy, clean);
     lines.push(`| ${recipeLabel(r)} | noisy input | ${fmt(q0.psnr)} | ${fmt(q0.ssim, 4)} | ${fmt(q0.flicker)} |`);
     let bestFf = -Infinity;
+    let bestFile = noisy;
     for (const m of methodsFor(r)) {
       const out = path.join(dir, `${s.id}-${key}-${m.filter ? m.filter.replace(/[^a-z0-9]+/gi, '_') : 'clearcut'}.mkv`);
       let note = '';
@@ -173,8 +174,8 @@ export async function denoiseQuality(s: DenoiseSource, dir = work): Promise<{ li
         note = sigma !== undefined ? ` (measured σ ${fmt(sigma * 255, 1)})` : '';
       }
       const q = await quality(out, clean);
-      if (m.filter) bestFf = Math.max(bestFf, q.psnr);
-      else best[`${s.id} ${key}`] = { ffmpeg: bestFf, ours: q.psnr };
+      if (m.filter && q.psnr > bestFf) [bestFf, bestFile] = [q.psnr, out];
+      else if (!m.filter) best[`${s.id} ${key}`] = { ffmpeg: bestFf, ours: q.psnr, files: { clean, noisy, ours: out, best: bestFile } };
       lines.push(`| | ${m.label}${note} | ${fmt(q.psnr)} | ${fmt(q.ssim, 4)} | ${fmt(q.flicker)} |`);
     }
   }
