@@ -20,7 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { probeMedia } from '../core/media/probe.js';
-import { rationalToNumber } from '../core/media/media-info.js';
+import { displayFps } from '../core/media/media-info.js';
 import { denoiseQuality, marginList, type Margins } from './denoise-video.js';
 import { ff } from './lib/ffmpeg.js';
 import { greyFrames, inputCells, metricCells, METHODS, scored, timed } from './stabilize.js';
@@ -42,7 +42,7 @@ async function describe(file: string): Promise<string> {
   const media = await probeMedia(file);
   const v = media.video;
   if (!v) throw new Error(`${file}: no video stream to compare on.`);
-  const fps = rationalToNumber(v.avgFrameRate) || rationalToNumber(v.frameRate);
+  const fps = displayFps(v);
   return `${path.basename(file)}, ${v.width}x${v.height}, ${fps.toFixed(fps % 1 ? 2 : 0)} fps${v.variableFrameRate ? ' (variable)' : ''}, ${media.duration.toFixed(1)} s`;
 }
 
@@ -75,11 +75,13 @@ Side by side (input | Clearcut --stabilize | vid.stab defaults): ${sideBySide}`;
 /** One picture per recipe to look at: the middle frame's centre (at most 480 × 270), clean | noisy over Clearcut | the best ffmpeg filter. */
 async function denoisePictures(best: Margins, dir: string): Promise<string[]> {
   const pictures: string[] = [];
+  let middle: number | undefined;
   for (const [key, v] of Object.entries(best)) {
     if (!v.files) continue;
     const png = path.join(dir, `${key.replace(/\W+/g, '-')}-side-by-side.png`);
     const { clean, noisy, ours, best: filter } = v.files;
-    const middle = Math.floor(((await probeMedia(clean)).video?.frameCount ?? 2) / 2);
+    // Every recipe shares the clean clip, so its length is read once.
+    middle ??= Math.floor(((await probeMedia(clean)).video?.frameCount ?? 2) / 2);
     const take = (i: number): string => `[${i}:v]select=eq(n\\,${middle}),crop='min(iw,480)':'min(ih,270)',scale=iw*2:ih*2:flags=neighbor,format=rgb24[p${i}]`;
     ff([...[clean, noisy, ours, filter].flatMap((f) => ['-i', f]), '-filter_complex', `${[0, 1, 2, 3].map(take).join(';')};[p0][p1][p2][p3]xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0`, '-frames:v', '1', png]);
     pictures.push(png);

@@ -157,7 +157,7 @@ export async function exportAll(inputs: string[], flags: ExportFlags, reporter: 
   const failed: string[] = [];
   for (const [i, input] of inputs.entries()) {
     if (batch) reporter.info(`[${i + 1}/${inputs.length}] ${input}`);
-    const progress = batch ? (e: ProgressEvent) => reporter.progress(e, batch.position(i, e)) : (e: ProgressEvent) => reporter.progress(e);
+    const progress = (e: ProgressEvent): void => reporter.progress(e, batch?.position(i, e));
     try {
       // Named now, not up front: a default name then skips what earlier clips of the batch wrote.
       await exportOne(requestFromFlags(input, flags), reporter, progress, signal);

@@ -1,7 +1,7 @@
 /** `clearcut probe <file>`: what Clearcut sees in a file (streams, timing, rotation, colour). */
 import type { Command } from 'commander';
 import { interlaceLabel } from '../../core/media/interlace.js';
-import { isInterlaced, rationalToNumber } from '../../core/media/media-info.js';
+import { displayFps, isInterlaced } from '../../core/media/media-info.js';
 import { probeMedia } from '../../core/media/probe.js';
 import type { Reporter } from '../progress-view.js';
 
@@ -17,7 +17,7 @@ export function registerProbe(program: Command, run: (fn: (reporter: Reporter, s
         const v = m.video;
         const lines = [`${m.file}  (${m.formatName}, ${m.duration.toFixed(3)} s, ${(m.sizeBytes / 1e6).toFixed(1)} MB)`];
         if (v) {
-          lines.push(`video  #${v.index} ${v.codec} ${v.width}x${v.height} ${v.pixelFormat} ${(rationalToNumber(v.avgFrameRate) || rationalToNumber(v.frameRate)).toFixed(3)} fps ${v.variableFrameRate ? 'variable' : 'constant'} frame rate, ${isInterlaced(v) ? `${interlaceLabel(v)}, ` : ''}rotation ${v.rotation}°`);
+          lines.push(`video  #${v.index} ${v.codec} ${v.width}x${v.height} ${v.pixelFormat} ${displayFps(v).toFixed(3)} fps ${v.variableFrameRate ? 'variable' : 'constant'} frame rate, ${isInterlaced(v) ? `${interlaceLabel(v)}, ` : ''}rotation ${v.rotation}°`);
           lines.push(`       colour range=${v.color.range ?? '?'} space=${v.color.space ?? '?'} primaries=${v.color.primaries ?? '?'} transfer=${v.color.transfer ?? '?'}`);
         }
         for (const a of m.audio) lines.push(`audio  #${a.index} ${a.codec} ${a.sampleRate} Hz ${a.channels} ch ${a.channelLayout ?? ''} ${a.language ?? ''}`);

@@ -105,6 +105,9 @@ export interface MediaInfo {
 
 export const rationalToNumber = (r: Rational): number => (r.den ? r.num / r.den : 0);
 
+/** Frames per second for display: the stream's average, or its nominal rate where the average is unknown (0/0). */
+export const displayFps = (v: Pick<VideoStreamInfo, 'avgFrameRate' | 'frameRate'>): number => rationalToNumber(v.avgFrameRate) || rationalToNumber(v.frameRate);
+
 /**
  * Seconds an audio track begins after the source's start (0 when it starts with it). A decoded
  * track's sample 0 lies this far into the output's timeline.

@@ -136,12 +136,16 @@ function ratioInBlocks(prev: Float32Array, cur: Float32Array, width: number, hei
   // rest. On python3-mecavideo's g1.avi (a cyclist crossing a still scene, noisy analog video) the
   // sum read 2.0 under σ 10 and 1.4 under σ 20, the still test was widened for "coarse noise" that
   // was the cyclist, and he came out as a transparent ghost; the median reads 1.3 and 1.0.
-  const ratios = flat.filter((b) => b.spatial > 0).map((b) => b.temporal / b.spatial).sort((a, b) => a - b);
-  return ratios.length ? ratios[Math.floor((ratios.length - 1) / 2)] : undefined;
+  return median(flat.filter((b) => b.spatial > 0).map((b) => b.temporal / b.spatial));
 }
 
 /** The clip's level: the median of per-frame estimates (robust to a dark or blurred frame). */
 export function clipNoise(perFrame: Array<number | undefined>): number | undefined {
-  const ok = perFrame.filter((v): v is number => v !== undefined).sort((a, b) => a - b);
-  return ok.length ? ok[Math.floor((ok.length - 1) / 2)] : undefined;
+  return median(perFrame.filter((v): v is number => v !== undefined));
+}
+
+/** The lower median of `values` (sorted in place), or undefined when empty. */
+function median(values: number[]): number | undefined {
+  values.sort((a, b) => a - b);
+  return values.length ? values[Math.floor((values.length - 1) / 2)] : undefined;
 }
