@@ -64,7 +64,7 @@ export async function encodeFrames(plan: EncodePlan, info: FrameStreamInfo, fram
   let base: number | undefined;
   let last = -1;
   try {
-    await write(stdin, nutFileHeader({ width: info.width, height: info.height, fourcc: info.format.nutFourcc, timeBase: info.timeBase, sampleAspectRatio: info.sampleAspectRatio }));
+    await write(stdin, nutFileHeader({ width: info.width, height: info.height, fourcc: info.format.nutFourcc, timeBase: info.timeBase, sampleAspectRatio: info.sampleAspectRatio, frameRate: plan.source.video?.frameRate }));
     for await (const frame of frames) {
       if (proc.child.exitCode !== null) break;
       if (frame.data.length !== expected) throw new Error(`frame ${frame.index} has ${frame.data.length} bytes, expected ${expected}`);

@@ -30,4 +30,18 @@ describe('NUT writer', () => {
     const tail = frame.subarray(frame.length - 8);
     expect([...tail.subarray(0, 4)]).toEqual([0, 6, 0xa4, 0x00]);
   });
+
+  it("carries the source's nominal frame rate in an info packet ffmpeg reads, and leaves out rates it would refuse", () => {
+    const base = { width: 64, height: 48, fourcc: [73, 52, 50, 48], timeBase: { num: 1, den: 90000 } };
+    const plain = nutFileHeader(base);
+    const withRate = nutFileHeader({ ...base, frameRate: { num: 24000, den: 1001 } });
+    const info = withRate.subarray(plain.length);
+    expect(withRate.subarray(0, plain.length)).toEqual(plain);
+    expect(info.readBigUInt64BE(0)).toBe(0x4e49ab68b596ba78n);
+    expect(info.toString('latin1')).toContain('r_frame_rate');
+    expect(info.toString('latin1')).toContain('24000/1001');
+    // The body (after startcode and forward pointer) checks to zero with its CRC.
+    expect(nutCrc(info.subarray(9))).toBe(0);
+    for (const frameRate of [{ num: 0, den: 1 }, { num: 30000, den: 1 }]) expect(nutFileHeader({ ...base, frameRate })).toEqual(plain);
+  });
 });

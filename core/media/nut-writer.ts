@@ -4,7 +4,8 @@
  * pixel formats, and y4m/rawvideo carry no per-frame timestamps; NUT carries both.
  *
  * Layout written (NUT spec, ffmpeg doc/nut.texi and libavformat/nutdec.c):
- *   file id string, main header, one stream header, then for every frame a syncpoint and the frame.
+ *   file id string, main header, one stream header, an info packet with the stream's nominal frame
+ *   rate when it is known, then for every frame a syncpoint and the frame.
  * Every frame uses frame code 0, whose flags say: keyframe, explicit pts, explicit size, checksum.
  */
 import type { Rational } from './media-info.js';
@@ -12,6 +13,7 @@ import type { Rational } from './media-info.js';
 const MAIN_STARTCODE = 0x4e4d7a561f5f04adn;
 const STREAM_STARTCODE = 0x4e5311405bf2f9dbn;
 const SYNCPOINT_STARTCODE = 0x4e4be4adeeca4569n;
+const INFO_STARTCODE = 0x4e49ab68b596ba78n;
 const FILE_ID = Buffer.from('nut/multimedia container\0', 'latin1');
 
 const FLAG_KEY = 1;
@@ -85,6 +87,35 @@ export interface NutStreamHeader {
   fourcc: number[];
   timeBase: Rational;
   sampleAspectRatio?: Rational;
+  /**
+   * The source's nominal frame rate (ffprobe's r_frame_rate). NUT frames carry no duration, so
+   * without it ffmpeg gives the last frame none and an MP4's video track ends one frame early;
+   * with it, the demuxer gives each packet 1 / rate, which only the last one needs (the others'
+   * durations come from the timestamps, so variable frame rates are kept).
+   */
+  frameRate?: Rational;
+}
+
+/** A UTF-8 string as NUT's vb: byte length, then the bytes. */
+const nutString = (s: string): Buffer => {
+  const b = Buffer.from(s, 'utf8');
+  return Buffer.concat([nutVarint(b.length), b]);
+};
+
+/** An info packet for stream 0 with one string field, or nothing for a rate ffmpeg would refuse. */
+function frameRateInfo(rate: Rational | undefined): Buffer {
+  if (!rate || !(rate.num > 0 && rate.den > 0) || rate.num >= 1000 * rate.den) return Buffer.alloc(0);
+  const body = Buffer.concat([
+    nutVarint(1), // stream_id_plus1
+    nutSigned(0), // chapter id
+    nutVarint(0), // chapter start
+    nutVarint(0), // chapter length
+    nutVarint(1), // field count
+    nutString('r_frame_rate'),
+    nutSigned(-1), // type: UTF-8 string
+    nutString(`${Math.round(rate.num)}/${Math.round(rate.den)}`),
+  ]);
+  return packet(INFO_STARTCODE, body);
 }
 
 function gcd(a: number, b: number): number {
@@ -132,7 +163,7 @@ export function nutFileHeader(h: NutStreamHeader): Buffer {
     nutVarint(sar.den),
     nutVarint(0), // colourspace type
   ]);
-  return Buffer.concat([FILE_ID, packet(MAIN_STARTCODE, main), packet(STREAM_STARTCODE, stream)]);
+  return Buffer.concat([FILE_ID, packet(MAIN_STARTCODE, main), packet(STREAM_STARTCODE, stream), frameRateInfo(h.frameRate)]);
 }
 
 /**

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ffprobeBinary } from '../../core/media/ffmpeg-binaries.js';
 import { runExport } from '../../core/pipeline/run-export.js';
 import { measureLoudness, DEFAULT_LOUDNESS } from '../../core/stages/loudnorm/loudness.js';
-import { audioOnlyClip, cfrClip, ffprobeJson, fieldVerdicts, hdr10Clip, hdrClip, interlacedClip, meanRgb, multiTrackClip, rgbClip, rotatedClip, SPEECH, vfrClip, videoPts, workDir, yuv444Clip } from './fixtures.js';
+import { audioOnlyClip, bigFrameClip, cfrClip, ffprobeJson, fieldVerdicts, hdr10Clip, hdrClip, interlacedClip, meanRgb, multiTrackClip, rgbClip, rotatedClip, SPEECH, vfrClip, videoPts, workDir, yuv444Clip } from './fixtures.js';
 
 const num = (s: string | undefined): number => Number(s);
 const streamOf = (file: string, type: string) => ffprobeJson(file).streams.filter((s) => s.codec_type === type);
@@ -44,6 +44,18 @@ describe.each([
     expect(ao.codec_name).toBe('aac');
     expect(ao.channels).toBe(2);
     expect(readdirSync(dir)).toEqual(['out.mp4']); // no temp files left
+  });
+
+  it('the last frame keeps its duration, also for frames too big for ffmpeg to guess the rate from', async () => {
+    // NUT frames carry no duration: before the writer passed the source's rate, a 1080p clip piped
+    // through Node came out one frame short (0.959 s of 1.001 s).
+    const input = bigFrameClip();
+    const out = path.join(workDir('big-frames'), 'out.mp4');
+    await runExport({ input, output: out, ...mode });
+    const [vi] = streamOf(input, 'video');
+    const [vo] = streamOf(out, 'video');
+    expect(vo.nb_frames).toBe(vi.nb_frames);
+    expect(Math.abs(num(vo.duration) - num(vi.duration))).toBeLessThan(0.002);
   });
 
   it('variable frame rate: every frame keeps its presentation time', async () => {

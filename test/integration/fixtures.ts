@@ -38,6 +38,13 @@ export function workDir(name: string): string {
   return dir;
 }
 
+/**
+ * 12 frames of 1080p at 23.976 fps, no audio: frames big enough that ffmpeg's probe of a pipe
+ * (5 MB) sees too few of them to guess the frame rate, unlike cfrClip's.
+ */
+export const bigFrameClip = (): string =>
+  fixture('big-frames-23976.mp4', (f) => ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=1920x1080:r=24000/1001', '-frames:v', '12', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-f', 'mp4', f]));
+
 /** 3 s 640x360 29.97 fps H.264 + 48 kHz stereo AAC, BT.709 tagged. */
 export const cfrClip = (): string =>
   fixture('cfr-2997.mp4', (f) =>
