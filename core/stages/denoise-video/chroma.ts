@@ -12,7 +12,8 @@
  * In the bench run of 2026-11-27 08:37 UTC it raised PSNR by 0.29 to 1.15 dB in all 16 clip and
  * noise cells (BENCHMARKS.md). With 3 × 3 windows it beat 5 × 5 on the street scene (fine coloured
  * clothing) at σ 10 by 0.6 dB (one-off). On 4:2:0 chroma (each sample already a 2 × 2 average) the
- * same filter hurt the street scene at σ 10 (one-off), so 4:2:0 and 4:2:2 frames are left alone.
+ * same filter hurt the street scene at σ 10 (one-off), so 4:2:0 and 4:2:2 frames are not filtered
+ * here; subsampled-chroma.ts filters their chroma planes where those carry noise of their own.
  */
 import type { Coefficients, FrameLayout } from './color.js';
 

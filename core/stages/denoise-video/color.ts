@@ -296,7 +296,7 @@ function addChromaDelta(u: Uint8Array | Uint16Array, v: Uint8Array | Uint16Array
 }
 
 /** 16-bit planes that were copied (odd byte offset) are written back to the frame. */
-function writeBackUnaligned(data: Buffer, l: FrameLayout, planes: Array<Uint8Array | Uint16Array>): void {
+export function writeBackUnaligned(data: Buffer, l: FrameLayout, planes: Array<Uint8Array | Uint16Array>): void {
   planes.forEach((p, i) => {
     if (p.buffer === data.buffer) return;
     for (let j = 0; j < p.length; j++) data.writeUInt16LE(p[j], l.offsets[i] + 2 * j);

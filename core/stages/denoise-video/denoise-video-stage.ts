@@ -6,7 +6,9 @@
  * independent noise to average; only a shot shorter than two frames repeats one. The clip's noise
  * level is measured on the first frames, so the whole clip is treated alike, and the strength
  * scales that level. Frames that store chroma at full resolution (RGB, 4:4:4) then have their chroma
- * guided-filtered by the denoised luma (chroma.ts). Strength 0 passes frames through untouched.
+ * guided-filtered by the denoised luma (chroma.ts), and subsampled frames (4:2:0, 4:2:2) their chroma
+ * planes, as far as those planes were noisy (subsampled-chroma.ts). Strength 0 passes frames
+ * through untouched.
  * Frame count, timestamps, size and pixel format are unchanged.
  */
 import { ClearcutError, throwIfAborted } from '../../common/errors.js';
@@ -21,6 +23,7 @@ import { FrameSlots } from './frame-slots.js';
 import { clipNoise, estimateNoise, motionNoiseRatio, tooSmallToMeasure } from './noise-level.js';
 import { ShotTracker } from './shots.js';
 import { copyTileDelta, MAX_TILE_PIXELS, planTiles, type Tile } from './tiles.js';
+import { ChromaSmoother, chromaNoise, chromaWeight, hasSubsampledChroma } from './subsampled-chroma.js';
 import { addResidualYuv420, isYuv420, yuv420ToUnshuffled } from './yuv420.js';
 
 /** A tile that is the whole (padded) picture: its residual can go straight into the frame. */
@@ -34,7 +37,11 @@ export interface DenoiseVideoOptions {
   /** A model file instead of the registry's. */
   modelFile?: string;
   maxTilePixels?: number;
-  /** Guided-filter the chroma of full-resolution (RGB, 4:4:4) frames after the network (chroma.ts); default on. */
+  /**
+   * Guided-filter the chroma after the network: of full-resolution (RGB, 4:4:4) frames (chroma.ts),
+   * and of subsampled ones (4:2:0, 4:2:2) as far as their chroma planes are noisy
+   * (subsampled-chroma.ts); default on.
+   */
   chromaFilter?: boolean;
   /** Put back the clip's own grain where still regions are averaged (grainKeep); default on. */
   keepGrain?: boolean;
@@ -93,6 +100,8 @@ export interface DenoiseVideoStage extends VideoStage {
   readonly noise?: { measured?: number; used: number };
   /** Once frames flowed: how much the still-region test widens its noise level (1..MAX_MOTION_RATIO). */
   readonly motionWidening?: number;
+  /** Once frames flowed: how much of the subsampled-chroma filter is applied (0..1; 0 for other frames). */
+  readonly chromaSmoothing?: number;
   /** Whether the clip's own grain is put back where still regions are averaged (keepGrain). */
   readonly keepsGrain: boolean;
 }
@@ -100,6 +109,7 @@ export interface DenoiseVideoStage extends VideoStage {
 export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideoStage {
   let noise: { measured?: number; used: number } | undefined;
   let widening: number | undefined;
+  let chromaSmoothing: number | undefined;
   const scale = strengthScale(opts.strength);
 
   /**
@@ -127,6 +137,7 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
     const target = unshuffledTarget(info.width, info.height);
     const fast = isYuv420(layout);
     const fullChroma = opts.chromaFilter !== false && hasFullResolutionChroma(layout);
+    const subsampled = opts.chromaFilter !== false && hasSubsampledChroma(layout) ? new ChromaSmoother(layout) : undefined;
     const oneTile = planTiles(info.width, info.height, opts.maxTilePixels ?? MAX_TILE_PIXELS).length === 1;
 
     async function* frames(): AsyncGenerator<VideoFrame> {
@@ -145,6 +156,9 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
       /** The still-region test's widening, from the opening frame pairs' motionNoiseRatio; settled by the first frame out. */
       const ratios: Array<number | undefined> = [];
       const motion = (): number => (widening ??= motionWidening(clipNoise(ratios) ?? 1));
+      /** The subsampled chroma planes' noise on the opening frames, as they arrive (before they are denoised). */
+      const chromaReadings: Array<number | undefined> = [];
+      const chromaShare = (): number => (chromaSmoothing ??= chromaWeight(clipNoise(chromaReadings)));
       // The tracker (opencv's WebAssembly) compiles while the model loads.
       const tracker = opts.alignCamera === false ? undefined : CameraAligner.create(info.width, info.height, target);
       let denoiser: VideoDenoiser;
@@ -215,6 +229,7 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
           if (chroma) smoothChroma(frameToRgb(frame.data, layout, chroma.planar, chroma.source), delta, info.width, info.height, layout.k);
           addRgbDelta(frame.data, layout, delta);
         }
+        subsampled?.smooth(frame.data, chromaShare(), scale * scale);
         // Frames older than t-1 are no longer anyone's neighbour.
         while (first < t - 1) {
           ring.shift();
@@ -226,6 +241,7 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
 
       try {
         for await (const frame of input.frames) {
+          if (subsampled && chromaReadings.length < MEASURE_FRAMES) chromaReadings.push(chromaNoise(frame.data, layout));
           const slot = slots.slot(total);
           const rgb = fast ? yuv420ToUnshuffled(frame.data, layout, target, slot) : frameToRgb(frame.data, layout, target, slot);
           slots.commit(total);
@@ -262,6 +278,9 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
     },
     get motionWidening() {
       return widening;
+    },
+    get chromaSmoothing() {
+      return chromaSmoothing;
     },
   };
 }

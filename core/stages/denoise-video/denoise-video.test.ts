@@ -425,10 +425,10 @@ describe('the stage', () => {
     expect(await score(() => still, true)).toBeGreaterThan((await score(() => still, false)) - 0.25);
   });
 
-  it('cleans chroma after the network where it is stored at full resolution (gbrp, 4:4:4), not in 4:2:0', async () => {
+  it('cleans chroma after the network: at full resolution (gbrp), and in 4:2:0 as far as its chroma planes are noisy', async () => {
     const [w, h, count] = [64, 40, 5];
-    const run = async (format: RawFormat, chromaFilter: boolean): Promise<{ out: Buffer[]; clean: Float32Array[]; inputs: Buffer[] }> => {
-      const { stream, clean, inputs } = clip(count, w, h, 20, format);
+    const run = async (format: RawFormat, chromaFilter: boolean, [fw, fh] = [w, h]): Promise<{ out: Buffer[]; clean: Float32Array[]; inputs: Buffer[] }> => {
+      const { stream, clean, inputs } = clip(count, fw, fh, 20, format);
       const out: Buffer[] = [];
       const stage = createDenoiseVideoStage({ strength: 0.5, sigma: 20 / 255, chromaFilter });
       for await (const f of stage.transform(stream, context()).frames) out.push(Buffer.from(f.data));
@@ -450,10 +450,16 @@ describe('the stage', () => {
       expect(worst, `frame ${k}`).toBeLessThanOrEqual(1);
       expect(psnr(frameToRgb(on.out[k], l), on.clean[k])).toBeGreaterThan(psnr(frameToRgb(off.out[k], l), on.clean[k]));
     }
-    // 4:2:0: the option changes nothing.
-    const a = await run(RAW_FORMATS.yuv420p, true);
-    const b = await run(RAW_FORMATS.yuv420p, false);
-    expect(a.out.every((f, k) => f.equals(b.out[k]))).toBe(true);
+    // 4:2:0 under σ 20 in RGB: its chroma planes read about 5 codes of noise, so they are filtered
+    // too (subsampled-chroma.ts; a picture big enough for them to be measured), and luma is the
+    // network's alone. (test/integration/denoise-video.test.ts checks what that does to the colour.)
+    const [cw, ch] = [192, 128];
+    const a = await run(RAW_FORMATS.yuv420p, true, [cw, ch]);
+    const b = await run(RAW_FORMATS.yuv420p, false, [cw, ch]);
+    for (let k = 0; k < count; k++) {
+      expect(a.out[k].subarray(0, cw * ch).equals(b.out[k].subarray(0, cw * ch))).toBe(true);
+      expect(a.out[k].subarray(cw * ch).equals(b.out[k].subarray(cw * ch))).toBe(false);
+    }
   });
 
   it('tiles the in-place window too: a tiled stage gives the whole-frame stage output within one code', async () => {

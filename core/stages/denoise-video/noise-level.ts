@@ -40,11 +40,12 @@ type Reading = typeof COARSE;
 /**
  * Noise σ (0..1 units) of one planar RGB picture, or undefined when no block is usable. Colour c
  * starts at c * planeStride (default width × height): the stage passes the first sub-pixel plane
- * of its pixel-unshuffled frames, a half-size picture whose noise is the same.
+ * of its pixel-unshuffled frames, a half-size picture whose noise is the same. `channels` other than
+ * 3 reads other planes the same way (a YUV frame's two chroma planes).
  */
-export function estimateNoise(rgb: Float32Array, width: number, height: number, planeStride = width * height): number | undefined {
-  const coarse = reading(rgb, width, height, planeStride, COARSE) ?? reading(rgb, width, height, planeStride, COARSE_SMALL);
-  const fine = reading(rgb, width, height, planeStride, FINE);
+export function estimateNoise(rgb: Float32Array, width: number, height: number, planeStride = width * height, channels = 3): number | undefined {
+  const coarse = reading(rgb, width, height, planeStride, COARSE, channels) ?? reading(rgb, width, height, planeStride, COARSE_SMALL, channels);
+  const fine = reading(rgb, width, height, planeStride, FINE, channels);
   return coarse === undefined || fine === undefined ? coarse : Math.min(coarse, TEXTURE_MARGIN * fine);
 }
 
@@ -55,10 +56,10 @@ export function tooSmallToMeasure(width: number, height: number): boolean {
   return n < COARSE_SMALL.minBlocks;
 }
 
-function reading(rgb: Float32Array, width: number, height: number, planeStride: number, r: Reading): number | undefined {
+function reading(rgb: Float32Array, width: number, height: number, planeStride: number, r: Reading, channels: number): number | undefined {
   const blocks: number[] = [];
   forEachBlock(width, height, r.block, (bx, by) => {
-    const s = blockNoise(rgb, width, planeStride, bx, by, r.block);
+    const s = blockNoise(rgb, width, planeStride, bx, by, r.block, channels);
     if (s !== undefined) blocks.push(s);
   });
   if (blocks.length < r.minBlocks) return undefined;
@@ -70,10 +71,10 @@ function forEachBlock(width: number, height: number, size: number, fn: (bx: numb
   for (let by = 1; by + size < height; by += size) for (let bx = 1; bx + size < width; bx += size) fn(bx, by);
 }
 
-/** Immerkær's σ of one size × size block over R, G and B, or undefined where it touches clipping. */
-function blockNoise(rgb: Float32Array, width: number, n: number, bx: number, by: number, size: number): number | undefined {
+/** Immerkær's σ of one size × size block over its channels (R, G and B), or undefined where it touches clipping. */
+function blockNoise(rgb: Float32Array, width: number, n: number, bx: number, by: number, size: number, channels = 3): number | undefined {
   let sq = 0;
-  for (let c = 0; c < 3; c++) {
+  for (let c = 0; c < channels; c++) {
     const base = c * n;
     let abs = 0;
     let mean = 0;
@@ -93,7 +94,7 @@ function blockNoise(rgb: Float32Array, width: number, n: number, bx: number, by:
     const s = (SCALE * abs) / (size * size);
     sq += s * s;
   }
-  return Math.sqrt(sq / 3);
+  return Math.sqrt(sq / channels);
 }
 
 /** E|a - b| of the mean of R, G and B of two frames with independent white noise of σ per channel. */
