@@ -52,56 +52,73 @@ export function chromaWeight(sigma: number | undefined): number {
 /** Scratch planes, made for one chroma plane size and reused frame after frame. */
 export class ChromaSmoother {
   private readonly n: number;
+  /** Guide (luma), its window mean and variance; per chroma plane (U, V): two working planes each; two scratch planes. */
   private readonly guide: Float32Array;
   private readonly guideMean: Float32Array;
   private readonly guideVar: Float32Array;
-  private readonly p: Float32Array;
-  private readonly tmp: Float32Array;
-  private readonly m1: Float32Array;
-  private readonly m2: Float32Array;
+  private readonly u: [Float32Array, Float32Array];
+  private readonly v: [Float32Array, Float32Array];
+  private readonly tmp: [Float32Array, Float32Array];
 
   constructor(private readonly l: FrameLayout) {
     const [cw, ch] = chromaSize(l);
     this.n = cw * ch;
     const f = (): Float32Array => new Float32Array(this.n);
-    [this.guide, this.guideMean, this.guideVar, this.p, this.tmp, this.m1, this.m2] = [f(), f(), f(), f(), f(), f(), f()];
+    [this.guide, this.guideMean, this.guideVar] = [f(), f(), f()];
+    [this.u, this.v, this.tmp] = [[f(), f()], [f(), f()], [f(), f()]];
   }
 
   /**
    * Filter the frame's chroma planes in place by `weight` (0..1), with the windows' regularisation
-   * scaled by `epsScale` (the strength's multiplier of the noise level, squared).
+   * scaled by `epsScale` (the strength's multiplier of the noise level, squared). U and V go
+   * through every step together (one loop, two planes), which costs less than two passes.
    */
   smooth(data: Buffer, weight: number, epsScale = 1): void {
     if (weight <= 0) return;
-    const { l } = this;
+    const { l, n, guide, guideMean, guideVar, tmp } = this;
+    const [u0, u1] = this.u;
+    const [v0, v1] = this.v;
     const [cw, ch] = chromaSize(l);
     const planes = [0, 1, 2].map((i) => plane(data, l, i));
+    const [cu, cv] = [planes[1], planes[2]];
     this.loadGuide(planes[0], cw, ch);
-    const { guide, guideMean, guideVar, p, tmp, m1, m2, n } = this;
-    boxMean(guide, guideMean, tmp, cw, ch);
-    for (let j = 0; j < n; j++) m1[j] = guide[j] * guide[j];
-    boxMean(m1, guideVar, tmp, cw, ch);
-    for (let j = 0; j < n; j++) guideVar[j] -= guideMean[j] * guideMean[j];
+    const inv = 1 / l.maxCode;
+    // u0, v0: the chroma (0..1); u1, v1: guide × chroma; guideVar first holds guide².
+    for (let j = 0; j < n; j++) {
+      const g = guide[j];
+      const pu = cu[j] * inv;
+      const pv = cv[j] * inv;
+      u0[j] = pu;
+      v0[j] = pv;
+      u1[j] = g * pu;
+      v1[j] = g * pv;
+      guideVar[j] = g * g;
+    }
+    boxMean2(guide, guideVar, guideMean, guideVar, tmp, cw, ch);
+    boxMean2(u0, v0, u0, v0, tmp, cw, ch);
+    boxMean2(u1, v1, u1, v1, tmp, cw, ch);
     const eps = EPS * epsScale;
+    // The windows' linear models: a into u1 / v1, b into u0 / v0.
+    for (let j = 0; j < n; j++) {
+      const m = guideMean[j];
+      const d = 1 / (guideVar[j] - m * m + eps);
+      const au = (u1[j] - m * u0[j]) * d;
+      const av = (v1[j] - m * v0[j]) * d;
+      u1[j] = au;
+      v1[j] = av;
+      u0[j] -= au * m;
+      v0[j] -= av * m;
+    }
+    boxMean2(u1, v1, u1, v1, tmp, cw, ch);
+    boxMean2(u0, v0, u0, v0, tmp, cw, ch);
     const max = l.maxCode;
-    for (const c of [planes[1], planes[2]]) {
-      for (let j = 0; j < n; j++) p[j] = c[j] / max;
-      // m1 = mean of p, m2 = mean of guide·p; then a and b of the windows' linear models, then their means.
-      boxMean(p, m1, tmp, cw, ch);
-      for (let j = 0; j < n; j++) m2[j] = guide[j] * p[j];
-      boxMean(m2, m2, tmp, cw, ch);
-      for (let j = 0; j < n; j++) {
-        const a = (m2[j] - guideMean[j] * m1[j]) / (guideVar[j] + eps);
-        m2[j] = a;
-        m1[j] -= a * guideMean[j];
-      }
-      boxMean(m2, m2, tmp, cw, ch);
-      boxMean(m1, m1, tmp, cw, ch);
-      for (let j = 0; j < n; j++) {
-        const q = m2[j] * guide[j] + m1[j];
-        const out = (p[j] + weight * (q - p[j])) * max;
-        c[j] = out <= 0 ? 0 : out >= max ? max : (out + 0.5) | 0;
-      }
+    const keep = 1 - weight;
+    for (let j = 0; j < n; j++) {
+      const g = guide[j];
+      const ou = (keep * cu[j] * inv + weight * (u1[j] * g + u0[j])) * max;
+      const ov = (keep * cv[j] * inv + weight * (v1[j] * g + v0[j])) * max;
+      cu[j] = ou <= 0 ? 0 : ou >= max ? max : (ou + 0.5) | 0;
+      cv[j] = ov <= 0 ? 0 : ov >= max ? max : (ov + 0.5) | 0;
     }
     writeBackUnaligned(data, l, planes);
   }
@@ -137,27 +154,52 @@ export class ChromaSmoother {
   }
 }
 
-/** 3 × 3 mean of `src` into `dst` (which may be `src`), over the samples inside the plane. */
-function boxMean(src: Float32Array, dst: Float32Array, tmp: Float32Array, w: number, h: number): void {
+/**
+ * 3 × 3 means of two planes at once (`a` into `da`, `b` into `db`; a destination may be its
+ * source), over the samples inside the plane.
+ */
+function boxMean2(a: Float32Array, b: Float32Array, da: Float32Array, db: Float32Array, tmp: [Float32Array, Float32Array], w: number, h: number): void {
+  const [ta, tb] = tmp;
   const third = 1 / 3;
   for (let r = 0; r < w * h; r += w) {
     if (w === 1) {
-      tmp[r] = src[r];
+      ta[r] = a[r];
+      tb[r] = b[r];
       continue;
     }
-    tmp[r] = (src[r] + src[r + 1]) * 0.5;
-    for (let x = r + 1, end = r + w - 1; x < end; x++) tmp[x] = (src[x - 1] + src[x] + src[x + 1]) * third;
-    tmp[r + w - 1] = (src[r + w - 2] + src[r + w - 1]) * 0.5;
+    let a0 = a[r], a1 = a[r + 1], b0 = b[r], b1 = b[r + 1];
+    ta[r] = (a0 + a1) * 0.5;
+    tb[r] = (b0 + b1) * 0.5;
+    for (let x = r + 1, end = r + w - 1; x < end; x++) {
+      const a2 = a[x + 1], b2 = b[x + 1];
+      ta[x] = (a0 + a1 + a2) * third;
+      tb[x] = (b0 + b1 + b2) * third;
+      a0 = a1;
+      a1 = a2;
+      b0 = b1;
+      b1 = b2;
+    }
+    ta[r + w - 1] = (a0 + a1) * 0.5;
+    tb[r + w - 1] = (b0 + b1) * 0.5;
   }
   if (h === 1) {
-    dst.set(tmp.subarray(0, w));
+    da.set(ta.subarray(0, w));
+    db.set(tb.subarray(0, w));
     return;
   }
-  for (let x = 0; x < w; x++) dst[x] = (tmp[x] + tmp[w + x]) * 0.5;
+  for (let x = 0; x < w; x++) {
+    da[x] = (ta[x] + ta[w + x]) * 0.5;
+    db[x] = (tb[x] + tb[w + x]) * 0.5;
+  }
   for (let y = 1; y < h - 1; y++) {
-    const r = y * w;
-    for (let x = r, end = r + w; x < end; x++) dst[x] = (tmp[x - w] + tmp[x] + tmp[x + w]) * third;
+    for (let x = y * w, end = x + w; x < end; x++) {
+      da[x] = (ta[x - w] + ta[x] + ta[x + w]) * third;
+      db[x] = (tb[x - w] + tb[x] + tb[x + w]) * third;
+    }
   }
   const last = (h - 1) * w;
-  for (let x = last; x < last + w; x++) dst[x] = (tmp[x - w] + tmp[x]) * 0.5;
+  for (let x = last; x < last + w; x++) {
+    da[x] = (ta[x - w] + ta[x]) * 0.5;
+    db[x] = (tb[x - w] + tb[x]) * 0.5;
+  }
 }
