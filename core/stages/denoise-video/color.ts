@@ -257,25 +257,36 @@ export function addRgbDelta(data: Buffer, l: FrameLayout, delta: Float32Array): 
   writeBackUnaligned(data, l, planes);
 }
 
+/**
+ * The pixels each chroma sample of a subsampled frame covers: sample (cx, cy) spans columns
+ * [cols[2cx], cols[2cx + 1]) and rows [rows[2cy], rows[2cy + 1]) of the picture (fewer at a
+ * right or bottom edge of odd size).
+ */
+export function chromaBlocks(l: FrameLayout): { cw: number; ch: number; cols: Int32Array; rows: Int32Array } {
+  const cw = l.strides[1];
+  const ch = Math.ceil(l.height / 2 ** l.sy);
+  const spans = (count: number, step: number, limit: number): Int32Array => {
+    const out = new Int32Array(2 * count);
+    for (let i = 0; i < count; i++) [out[2 * i], out[2 * i + 1]] = [i * step, Math.min(limit, (i + 1) * step)];
+    return out;
+  };
+  return { cw, ch, cols: spans(cw, 1 << l.sx, l.width), rows: spans(ch, 1 << l.sy, l.height) };
+}
+
 /** Chroma takes the block average of the change (Cb and Cr are linear in R, G, B). */
 function addChromaDelta(u: Uint8Array | Uint16Array, v: Uint8Array | Uint16Array, l: FrameLayout, delta: Float32Array): void {
   const { width: w, height: h } = l;
   const { kr, kb } = l.k;
   const kg = 1 - kr - kb;
   const n = w * h;
-  const cw = l.strides[1];
-  const ch = Math.ceil(h / 2 ** l.sy);
-  const bx = 1 << l.sx;
-  const by = 1 << l.sy;
+  const { cw, ch, cols, rows } = chromaBlocks(l);
   const su = l.cScale / (2 * (1 - kb));
   const sv = l.cScale / (2 * (1 - kr));
   const max = l.maxCode;
   for (let cy = 0; cy < ch; cy++) {
-    const y0 = cy * by;
-    const y1 = Math.min(h, y0 + by);
+    const [y0, y1] = [rows[2 * cy], rows[2 * cy + 1]];
     for (let cx = 0; cx < cw; cx++) {
-      const x0 = cx * bx;
-      const x1 = Math.min(w, x0 + bx);
+      const [x0, x1] = [cols[2 * cx], cols[2 * cx + 1]];
       let dr = 0;
       let dg = 0;
       let db = 0;

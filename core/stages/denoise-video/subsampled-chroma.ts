@@ -16,7 +16,7 @@
  * (chromaWeight): off up to 3 code values, fully on from 6.
  */
 import { estimateNoise } from './noise-level.js';
-import { plane, writeBackUnaligned, type FrameLayout } from './color.js';
+import { chromaBlocks, plane, writeBackUnaligned, type FrameLayout } from './color.js';
 
 /** Regularisation of the 3 × 3 windows' linear models: 16 code values² at 8 bits (0..1 units). */
 const EPS = 16 / (255 * 255);
@@ -59,6 +59,7 @@ export class ChromaSmoother {
   private readonly u: [Float32Array, Float32Array];
   private readonly v: [Float32Array, Float32Array];
   private readonly tmp: [Float32Array, Float32Array];
+  private blocks?: ReturnType<typeof chromaBlocks>;
 
   constructor(private readonly l: FrameLayout) {
     const [cw, ch] = chromaSize(l);
@@ -138,14 +139,11 @@ export class ChromaSmoother {
       }
       return;
     }
-    const bx = 1 << sx;
-    const by = 1 << sy;
+    const { cols, rows } = (this.blocks ??= chromaBlocks(this.l));
     for (let cy = 0; cy < ch; cy++) {
-      const y0 = cy * by;
-      const y1 = Math.min(h, y0 + by);
+      const [y0, y1] = [rows[2 * cy], rows[2 * cy + 1]];
       for (let cx = 0; cx < cw; cx++) {
-        const x0 = cx * bx;
-        const x1 = Math.min(w, x0 + bx);
+        const [x0, x1] = [cols[2 * cx], cols[2 * cx + 1]];
         let sum = 0;
         for (let yy = y0; yy < y1; yy++) for (let x = x0; x < x1; x++) sum += y[yy * w + x];
         g[cy * cw + cx] = sum / ((y1 - y0) * (x1 - x0) * maxCode);
