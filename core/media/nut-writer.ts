@@ -88,9 +88,10 @@ export interface NutStreamHeader {
   timeBase: Rational;
   sampleAspectRatio?: Rational;
   /**
-   * The source's nominal frame rate (ffprobe's r_frame_rate). NUT frames carry no duration, so
-   * without it ffmpeg gives the last frame none and an MP4's video track ends one frame early;
-   * with it, the demuxer gives each packet 1 / rate, which only the last one needs (the others'
+   * The source's nominal frame rate (ffprobe's r_frame_rate). NUT frames carry no duration, and
+   * ffmpeg's probe of a pipe (5 MB) holds too few large frames to guess the rate, so without it the
+   * last frame of a 1080p clip got no duration and an MP4's video track ended a frame early; with
+   * it, the demuxer gives each packet 1 / rate, which only the last one needs (the others'
    * durations come from the timestamps, so variable frame rates are kept).
    */
   frameRate?: Rational;

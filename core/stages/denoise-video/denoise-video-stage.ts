@@ -100,7 +100,7 @@ export interface DenoiseVideoStage extends VideoStage {
   readonly noise?: { measured?: number; used: number };
   /** Once frames flowed: how much the still-region test widens its noise level (1..MAX_MOTION_RATIO). */
   readonly motionWidening?: number;
-  /** Once frames flowed: how much of the subsampled-chroma filter is applied (0..1; 0 for other frames). */
+  /** Once frames flowed: how much of the subsampled-chroma filter is applied (0..1; undefined for frames whose chroma is not subsampled). */
   readonly chromaSmoothing?: number;
   /** Whether the clip's own grain is put back where still regions are averaged (keepGrain). */
   readonly keepsGrain: boolean;

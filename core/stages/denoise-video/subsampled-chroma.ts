@@ -8,9 +8,10 @@
  *
  * A guided filter (He, Sun and Tang, ECCV 2010) of each chroma plane over 3 × 3 samples, guided by
  * the denoised luma averaged over each chroma sample's pixels, flattens chroma where luma is flat
- * and makes it follow luma's edges where it has them; luma is untouched. On the case above it gave
- * 39.45 / 41.13 dB; on the bench's realistic recipe read straight from its x264 file (noise, then
- * 4:2:0) 40.57 / 41.08 → 42.43 / 43.98. Where the chroma planes carry little noise (Gaussian σ 10
+ * and makes it follow luma's edges where it has them; luma is untouched. On the case above the
+ * stage then gave 39.41 / 41.06 dB; on the bench's realistic recipe read straight from its x264 file
+ * (noise, then 4:2:0) 40.57 / 41.08 → 42.33 / 43.84 (more in models/clearcut-vdn.md). Where the
+ * chroma planes carry little noise (Gaussian σ 10
  * added in RGB and then subsampled, which averages chroma noise down) the same filter lost
  * (46.36 → 44.85 dB on U), so it is weighed in by the input chroma planes' own noise level
  * (chromaWeight): off up to 3 code values, fully on from 6.
