@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildEncodeArgs, needsRotationRemux, outputPixelFormat, rotationTagValue, type EncodePlan } from './encode-args.js';
+import { buildEncodeArgs, evenCrop, evenSizeFor, needsRotationRemux, outputPixelFormat, rotationTagValue, type EncodePlan } from './encode-args.js';
 import { canCopyAudio, containerForOutput, subtitleCodecFor } from './formats.js';
 import type { MediaInfo, VideoStreamInfo } from './media-info.js';
 import { RAW_FORMATS } from './pixel-formats.js';
@@ -70,6 +70,23 @@ describe('encode arguments', () => {
     expect(needsRotationRemux(plan({ ffmpegMajor: 4 }))).toBe(true);
     expect(needsRotationRemux(plan({ ffmpegMajor: 6 }))).toBe(false);
     expect(needsRotationRemux(plan({ container: 'matroska' }))).toBe(false);
+  });
+
+  it('crops an odd picture to the even size x264 and x265 need, and only for them', () => {
+    expect(evenSizeFor('h264', 'yuv420p', 321, 181)).toEqual({ width: 320, height: 180 });
+    expect(evenSizeFor('h265', 'yuv422p10le', 321, 181)).toEqual({ width: 320, height: 181 }); // 4:2:2 halves only the width
+    expect(evenSizeFor('h265', 'yuv444p', 321, 181)).toBeUndefined();
+    expect(evenSizeFor('vp9', 'yuv420p', 321, 181)).toBeUndefined(); // libvpx codes odd sizes
+    expect(evenSizeFor('h264', 'yuv420p', 320, 180)).toBeUndefined();
+    const odd: MediaInfo = { ...media, video: { ...video, width: 321, height: 180, rotation: 0 } };
+    expect(buildEncodeArgs(plan({ source: odd })).join(' ')).toContain('-vf crop=320:180:0:0');
+    expect(buildEncodeArgs(plan()).join(' ')).not.toContain('crop=');
+    expect(buildEncodeArgs(plan({ source: odd, video: { from: 'pipe', format: RAW_FORMATS.gbrp, timeBase: video.timeBase, firstPts: 0, encoder: { codec: 'ffv1' } } })).join(' ')).not.toContain('crop=');
+    // Burned captions turn a quarter-turned picture upright first, so its sides swap before the crop.
+    const turned: MediaInfo = { ...media, video: { ...video, width: 320, height: 181, rotation: 90 } };
+    const burn = plan({ source: turned, captions: { burnFile: '/tmp/c.ass' } });
+    expect(evenCrop(burn)).toEqual({ width: 181, height: 320, to: { width: 180, height: 320 } });
+    expect(buildEncodeArgs(burn).join(' ')).toMatch(/subtitles=[^ ]*,crop=180:320:0:0/);
   });
 
   it('lets ffmpeg decode the source itself when no video stage needs the frames', () => {

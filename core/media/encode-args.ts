@@ -108,6 +108,30 @@ export function outputPixelFormat(codec: VideoCodec, frames: RawFormat): string 
   }
 }
 
+/**
+ * x264 and x265 code 4:2:0 only at even sizes, and 4:2:2 only at even widths; they refuse an odd
+ * picture outright. The size such an encode keeps (the last column or row dropped), or undefined
+ * when the picture fits as it is. Other encoders (VP9, ProRes, FFV1) take any size.
+ */
+export function evenSizeFor(codec: VideoCodec, pixFmt: string, width: number, height: number): { width: number; height: number } | undefined {
+  if (codec !== 'h264' && codec !== 'h265') return undefined;
+  const w = /^yuv42[02]/.test(pixFmt) ? width - (width % 2) : width;
+  const h = /^yuv420/.test(pixFmt) ? height - (height % 2) : height;
+  return w !== width || h !== height ? { width: w, height: h } : undefined;
+}
+
+/** The picture an encode writes, if it has to lose its last column or row (see evenSizeFor). */
+export function evenCrop(plan: Pick<EncodePlan, 'source' | 'video' | 'captions'>): { width: number; height: number; to: { width: number; height: number } } | undefined {
+  const v = plan.video;
+  const src = plan.source.video;
+  if (!v || v.from === 'copy' || !src) return undefined;
+  // Burned captions turn the picture upright first (burnsCaptions), which swaps a quarter turn's sides.
+  const turned = burnsCaptions(plan) && (src.rotation === 90 || src.rotation === 270);
+  const [width, height] = turned ? [src.height, src.width] : [src.width, src.height];
+  const to = evenSizeFor(v.encoder.codec, outputPixelFormat(v.encoder.codec, v.format), width, height);
+  return to && { width, height, to };
+}
+
 function videoCodecArgs(s: VideoEncoderSettings, container: Container): string[] {
   const crf = s.crf ?? DEFAULT_CRF[s.codec];
   switch (s.codec) {
@@ -201,6 +225,8 @@ export function buildEncodeArgs(plan: EncodePlan): string[] {
       vf.push(...(upright ? [upright] : []), `subtitles=${opts.join(':')}`);
       if (upright) codecArgs.push('-metadata:s:v:0', 'rotate=0');
     }
+    const even = evenCrop(plan);
+    if (even) vf.push(`crop=${even.to.width}:${even.to.height}:0:0`);
     if (vf.length) codecArgs.push('-vf', vf.join(','));
   }
   plan.audio.forEach((t, k) => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { onAbort } from '../common/abort.js';
 import { CancelledError, throwIfAborted } from '../common/errors.js';
 import { ProgressTracker, type StageWeight } from '../common/progress.js';
-import { droppedSubtitles, needsRotationRemux, type AudioTrackPlan, type EncodePlan } from '../media/encode-args.js';
+import { droppedSubtitles, evenCrop, needsRotationRemux, type AudioTrackPlan, type EncodePlan } from '../media/encode-args.js';
 import { encodeAudioOnly, encodeFrames, encodeFromSource, remuxWithRotation } from '../media/encoder.js';
 import { ffmpegFeatures } from '../media/ffmpeg-binaries.js';
 import { canCopyVideo, checkVideoCodecFits, containerForOutput, defaultVideoCodec, depthLabel, needsDeepCodec, shallowH264Warning, type Container, type VideoCodec } from '../media/formats.js';
@@ -201,6 +201,11 @@ export class ExportRun {
       return temp;
     }
     const plan = await this.encodeVideo({ ...base, keepSubtitles: true });
+    const even = evenCrop(plan);
+    if (even) {
+      const lost = [even.to.width < even.width && 'column', even.to.height < even.height && 'row'].filter(Boolean).join(' and ');
+      this.warn(`${media.file} is ${even.width} × ${even.height} pixels; ${this.codec === 'h264' ? 'H.264' : 'HEVC'} stores this picture only at even sizes, so the output is ${even.to.width} × ${even.to.height}: its last ${lost} left out. --codec ffv1 or vp9 keeps every pixel.`);
+    }
     this.tracker.update('encode', this.frames, this.frames, true);
     if (needsRotationRemux(plan)) {
       const rotated = this.target.tempPath();

@@ -72,11 +72,11 @@ export async function waveformPeaks(media: MediaInfo, buckets: number, opts: { s
 
 /**
  * Cut `duration` seconds from `start` into a browser-friendly file: H.264 (yuv420p, at most
- * 1280 wide, upright) + AAC in MP4, or AAC in M4A when the clip has no video.
+ * 1280 wide, an even width as x264 needs, upright) + AAC in MP4, or AAC in M4A when the clip has no video.
  */
 export async function cutExcerpt(media: MediaInfo, start: number, duration: number, output: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
   const video = media.video
-    ? ['-map', `0:${media.video.index}`, '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', '-vf', "scale=w='min(1280,iw)':h=-2", '-metadata:s:v:0', 'rotate=0']
+    ? ['-map', `0:${media.video.index}`, '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', '-vf', "scale=w='min(1280,trunc(iw/2)*2)':h=-2", '-metadata:s:v:0', 'rotate=0']
     : ['-vn'];
   const audio = media.audio.length ? ['-map', `0:${media.audio[0]!.index}`, '-c:a', 'aac', '-b:a', '192k'] : ['-an'];
   await runFluentJob({

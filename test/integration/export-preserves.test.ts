@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ffprobeBinary } from '../../core/media/ffmpeg-binaries.js';
 import { runExport } from '../../core/pipeline/run-export.js';
 import { measureLoudness, DEFAULT_LOUDNESS } from '../../core/stages/loudnorm/loudness.js';
-import { audioOnlyClip, bigFrameClip, cfrClip, ffprobeJson, fieldVerdicts, hdr10Clip, hdrClip, interlacedClip, meanRgb, multiTrackClip, rgbClip, rotatedClip, SPEECH, vfrClip, videoPts, workDir, yuv444Clip } from './fixtures.js';
+import { audioOnlyClip, bigFrameClip, cfrClip, ffprobeJson, fieldVerdicts, hdr10Clip, hdrClip, interlacedClip, meanRgb, multiTrackClip, oddSizeClip, rgbClip, rotatedClip, SPEECH, vfrClip, videoPts, workDir, yuv444Clip } from './fixtures.js';
 
 const num = (s: string | undefined): number => Number(s);
 const streamOf = (file: string, type: string) => ffprobeJson(file).streams.filter((s) => s.codec_type === type);
@@ -127,6 +127,27 @@ describe('export: codecs, loudness and audio-only files', () => {
     const a = meanRgb(input);
     const b = meanRgb(h264);
     for (let c = 0; c < 3; c++) expect(Math.abs(a[c] - b[c])).toBeLessThan(4);
+  });
+
+  it('an odd-sized picture goes to H.264 and HEVC one pixel smaller, saying so, and to FFV1 and VP9 whole', async () => {
+    // x264 and x265 refuse odd sizes in 4:2:0; before, the export failed with ffmpeg's "width not divisible by 2".
+    const input = oddSizeClip();
+    const dir = workDir('odd-size');
+    const size = (f: string) => {
+      const [v] = streamOf(f, 'video');
+      return `${v.width}x${v.height}`;
+    };
+    expect(size(input)).toBe('321x181');
+    for (const [codec, file, want] of [['h264', 'out.mp4', '320x180'], ['h265', 'out-hevc.mp4', '320x180'], ['ffv1', 'out.mkv', '321x181'], ['vp9', 'out.webm', '321x181']] as const) {
+      for (const mode of [{}, { pipeFrames: true }]) {
+        const out = path.join(dir, `${Object.keys(mode).length ? 'piped-' : ''}${file}`);
+        const summary = await runExport({ input, output: out, codec, ...mode });
+        expect(size(out)).toBe(want);
+        const warned = summary.warnings.find((w) => w.includes('even sizes'));
+        if (want === '321x181') expect(warned).toBeUndefined();
+        else expect(warned).toBe(`${input} is 321 × 181 pixels; ${codec === 'h264' ? 'H.264' : 'HEVC'} stores this picture only at even sizes, so the output is 320 × 180: its last column and row left out. --codec ffv1 or vp9 keeps every pixel.`);
+      }
+    }
   });
 
   it('a 10-bit HDR (HLG) phone clip stays 10-bit HEVC with its tags by default; H.264 on request is 8-bit and says so', async () => {

@@ -134,6 +134,13 @@ export const rgbClip = (): string =>
     ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25', '-t', '1', '-pix_fmt', 'gbrp', '-c:v', 'ffv1', '-colorspace', 'rgb', '-color_range', 'pc', '-color_primaries', 'bt709', '-color_trc', 'iec61966-2-1', '-f', 'matroska', f]),
   );
 
+/** An odd-sized picture (321 x 181 RGB in FFV1, as a screen capture or a crop can give), with audio. */
+export const oddSizeClip = (): string =>
+  fixture('odd-321x181.mkv', (f) =>
+    // RGB first: cropping a 4:2:0 picture would round its size to even.
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=322x182:r=25', '-f', 'lavfi', '-i', 'sine=f=440:r=48000', '-t', '1', '-vf', 'format=gbrp,crop=321:181:0:0', '-c:v', 'ffv1', '-c:a', 'flac', '-shortest', '-f', 'matroska', f]),
+  );
+
 /** Mean R, G and B of a video's first frame, as ffmpeg converts it for display. */
 export function meanRgb(file: string): [number, number, number] {
   const raw = execFileSync(ffmpegBinary().path, ['-hide_banner', '-loglevel', 'error', '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 64 << 20 });

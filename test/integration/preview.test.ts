@@ -9,7 +9,7 @@ import type { ClearcutError } from '../../core/common/errors.js';
 import { runningMediaProcessCount } from '../../core/media/ffmpeg-process.js';
 import { EngineService } from '../../core/serve/engine-service.js';
 import type { JobEventData } from '../../core/serve/types.js';
-import { longClip, workDir } from './fixtures.js';
+import { ffprobeJson, longClip, oddSizeClip, workDir } from './fixtures.js';
 
 type Progress = Extract<JobEventData, { type: 'progress' }>;
 
@@ -75,6 +75,18 @@ describe('preview progress and cancel', () => {
     const gone = Date.now() + 5_000;
     while (runningMediaProcessCount() > 0 && Date.now() < gone) await new Promise((r) => setTimeout(r, 20));
     expect(runningMediaProcessCount()).toBe(0);
+  });
+
+  it('previews an odd-sized clip (x264 needs an even width), before and after alike', async () => {
+    const odd = oddSizeClip();
+    await engine.openPaths([odd]);
+    const result = await engine.renderPreview({ input: odd, start: 0, duration: 0.8, stabilize: 0.5, previewId: 'preview-odd' });
+    const size = (f: string) => {
+      const [v] = ffprobeJson(f).streams.filter((s) => s.codec_type === 'video');
+      return `${v.width}x${v.height}`;
+    };
+    expect(size(result.before)).toBe('320x180');
+    expect(size(result.after)).toBe('320x180');
   });
 
   it('an engine restarted on the same work folder (after a crash) previews again', async () => {
