@@ -57,18 +57,15 @@ export function tooSmallToMeasure(width: number, height: number): boolean {
 }
 
 function reading(rgb: Float32Array, width: number, height: number, planeStride: number, r: Reading, channels: number): number | undefined {
-  const collect = (clipSigmas: number): number[] => {
-    const found: number[] = [];
-    forEachBlock(width, height, r.block, (bx, by) => {
-      const s = blockNoise(rgb, width, planeStride, bx, by, r.block, channels, clipSigmas);
-      if (s !== undefined) found.push(s);
-    });
-    return found;
-  };
+  const all: BlockReading[] = [];
+  forEachBlock(width, height, r.block, (bx, by) => {
+    const b = blockNoise(rgb, width, planeStride, bx, by, r.block, channels);
+    if (b) all.push(b);
+  });
   // A picture of mostly dark parts under heavy noise may leave too few blocks clear of black by
   // CLIP_SIGMAS; then the floor alone decides, as a low reading beats none.
-  let blocks = collect(CLIP_SIGMAS);
-  if (blocks.length < r.minBlocks) blocks = collect(0);
+  const clear = all.filter((b) => !b.nearBlack);
+  const blocks = (clear.length >= r.minBlocks ? clear : all).map((b) => b.sigma);
   if (blocks.length < r.minBlocks) return undefined;
   blocks.sort((a, b) => a - b);
   return blocks[Math.floor(r.percentile * (blocks.length - 1))] / r.calibration;
@@ -89,11 +86,18 @@ function forEachBlock(width: number, height: number, size: number, fn: (bx: numb
  * 12.3 → 11.5, 0.71 dB lost; one-off, 2026-11-28).
  */
 const CLIP_FLOOR = 0.06;
-export const CLIP_SIGMAS = 2;
+const CLIP_SIGMAS = 2;
 
-/** Immerkær's σ of one size × size block over its channels (R, G and B), or undefined where it touches clipping. */
-function blockNoise(rgb: Float32Array, width: number, n: number, bx: number, by: number, size: number, channels = 3, clipSigmas = CLIP_SIGMAS): number | undefined {
+/** A block's σ, and whether some channel's mean lies within CLIP_SIGMAS of that σ of black. */
+interface BlockReading {
+  sigma: number;
+  nearBlack: boolean;
+}
+
+/** Immerkær's σ of one size × size block over its channels (R, G and B), or undefined where it lies within CLIP_FLOOR of black or white. */
+function blockNoise(rgb: Float32Array, width: number, n: number, bx: number, by: number, size: number, channels = 3): BlockReading | undefined {
   let sq = 0;
+  let nearBlack = false;
   for (let c = 0; c < channels; c++) {
     const base = c * n;
     let abs = 0;
@@ -111,10 +115,11 @@ function blockNoise(rgb: Float32Array, width: number, n: number, bx: number, by:
     }
     mean /= size * size;
     const s = (SCALE * abs) / (size * size);
-    if (mean < Math.max(CLIP_FLOOR, clipSigmas * s) || mean > 1 - CLIP_FLOOR) return undefined;
+    if (mean < CLIP_FLOOR || mean > 1 - CLIP_FLOOR) return undefined;
+    if (mean < CLIP_SIGMAS * s) nearBlack = true;
     sq += s * s;
   }
-  return Math.sqrt(sq / channels);
+  return { sigma: Math.sqrt(sq / channels), nearBlack };
 }
 
 /** E|a - b| of the mean of R, G and B of two frames with independent white noise of σ per channel. */
@@ -138,8 +143,8 @@ function ratioInBlocks(prev: Float32Array, cur: Float32Array, width: number, hei
     // Blocks are chosen by the previous frame's noise and measured on the current one, so the
     // choice does not pick blocks whose own noise happened to come out low.
     // Clipping lowers a block's spatial and temporal readings alike, so the ratio keeps the floor alone.
-    const flatness = blockNoise(prev, width, n, bx, by, size, 3, 0);
-    const spatial = blockNoise(cur, width, n, bx, by, size, 3, 0);
+    const flatness = blockNoise(prev, width, n, bx, by, size)?.sigma;
+    const spatial = blockNoise(cur, width, n, bx, by, size)?.sigma;
     if (flatness === undefined || spatial === undefined) return;
     let sum = 0;
     for (let y = by; y < by + size; y++) {
