@@ -44,4 +44,10 @@ describe('batch progress', () => {
     const line = renderBar(event(0.5, 2.5), 10, { clip: 2, clips: 5, input: 'b.mp4', batchEta: 125 });
     expect(line).toBe('clip 2/5  █████░░░░░  50%  [1/1] encode  50/100 fr  10.0 fps  ETA 0:03  (all clips 2:05)');
   });
+
+  it('shows no rate for a stage that finished at once (a cached motion analysis), rather than 0.0 fps', () => {
+    const cached: ProgressEvent = { ...event(0.4, 12), stage: 'stabilize-analyze', done: 250, total: 250, fps: 0 };
+    expect(renderBar(cached, 10)).toBe('████░░░░░░  40%  [1/1] stabilize-analyze  250/250 fr  ETA 0:12');
+    expect(renderBar({ ...cached, unit: 'seconds', done: 9.5, total: 10, fps: 0 }, 10)).toBe('████░░░░░░  40%  [1/1] stabilize-analyze  9.5/10.0 s  ETA 0:12');
+  });
 });

@@ -30,8 +30,9 @@ export function renderBar(e: ProgressEvent, width = 24, batch?: BatchPosition): 
   const pct = `${Math.floor(e.fraction * 100)}%`.padStart(4);
   const unit = e.unit === 'frames' ? 'fr' : 's';
   const amount = e.unit === 'frames' ? `${Math.round(e.done)}/${Math.round(e.total)} ${unit}` : `${e.done.toFixed(1)}/${e.total.toFixed(1)} ${unit}`;
-  const rate = e.unit === 'frames' ? `${e.fps.toFixed(1)} fps` : `${e.fps.toFixed(1)}x`;
-  const line = `${bar} ${pct}  [${e.stageIndex}/${e.stageCount}] ${e.stage}  ${amount}  ${rate}  ETA ${formatDuration(e.eta)}`;
+  // No rate yet, or none to measure (a stage that finished at once: a cached motion analysis).
+  const rate = e.fps <= 0 ? '' : e.unit === 'frames' ? `  ${e.fps.toFixed(1)} fps` : `  ${e.fps.toFixed(1)}x`;
+  const line = `${bar} ${pct}  [${e.stageIndex}/${e.stageCount}] ${e.stage}  ${amount}${rate}  ETA ${formatDuration(e.eta)}`;
   return batch ? `clip ${batch.clip}/${batch.clips}  ${line}  (all clips ${formatDuration(batch.batchEta)})` : line;
 }
 
