@@ -12,6 +12,7 @@
 import { analysisSize, MotionEstimator, type FrameMotion } from '../stabilize/motion.js';
 import { compose, cornerShift, invert, type Similarity } from '../stabilize/similarity.js';
 import type { RgbTarget } from './color.js';
+import { shiftRunJs, type FrameArena, type ShiftRun } from './resample-kernel.js';
 
 /**
  * A neighbour whose alignment moves no corner by this much (pixels) is used as it is: the
@@ -43,16 +44,20 @@ export class CameraAligner {
     private readonly width: number,
     private readonly height: number,
     private readonly target: RgbTarget,
+    private readonly arena: FrameArena | undefined,
   ) {
     this.grey = new Uint8Array(estimator.width * estimator.height);
     this.halfWidth = Math.floor(width / 2);
     this.halfHeight = Math.floor(height / 2);
   }
 
-  /** For frames of width × height converted into `target` (color.ts unshuffledTarget). */
-  static async create(width: number, height: number, target: RgbTarget): Promise<CameraAligner> {
+  /**
+   * For frames of width × height converted into `target` (color.ts unshuffledTarget). Frames that
+   * lie in `arena` are resampled in WebAssembly.
+   */
+  static async create(width: number, height: number, target: RgbTarget, arena?: FrameArena): Promise<CameraAligner> {
     const size = analysisSize(Math.floor(width / 2), Math.floor(height / 2));
-    return new CameraAligner(await MotionEstimator.create(size.width, size.height), width, height, target);
+    return new CameraAligner(await MotionEstimator.create(size.width, size.height), width, height, target, arena);
   }
 
   /** Measure the next frame's motion from the one before (frames in order, in the network's layout). */
@@ -140,73 +145,89 @@ export class CameraAligner {
 
   /**
    * Resample `src` (a frame in the network's layout) into `dst` so it lines up with the frame `map`
-   * starts from (bilinear). Tiles small enough that the map is a translation within them to 0.05 px
-   * read four shifted runs of the source's sub-pixel planes, which is several times faster than
-   * mapping every pixel; tiles whose source reaches past the picture's edge are mapped pixel by pixel.
+   * starts from (bilinear, exact). Each row of a sub-pixel plane is read in runs over which the
+   * source's whole-pixel offset stays the same: there the four neighbours are four contiguous runs
+   * of the source's sub-pixel planes and only the weights change, by a constant step (resample-kernel.ts,
+   * in WebAssembly where both frames lie in the arena). Under a translation a run is a whole row;
+   * under a 0.5° roll about 60 samples. Pixels whose source lies past the picture's edge are mapped
+   * one by one, clamped to it.
    */
   align(src: Float32Array, dst: Float32Array, map: Similarity): void {
     const { width: W, height: H } = this;
     const { width: TW, height: TH } = this.target;
+    const run = this.arena?.holds(src) && this.arena.holds(dst) ? this.arena.shiftRun : shiftRunJs;
     // Pixel coordinates: x = u·W/2 + W/2, y = v·W/2 + H/2 (similarity.ts).
     const h = W / 2, cx = W / 2, cy = H / 2;
     const { a, b } = map;
     const ox = map.tx * h + cx - a * cx + b * cy;
     const oy = map.ty * h + cy - b * cx - a * cy;
-    const drift = Math.abs(a - 1) + Math.abs(b);
-    const T = drift > 0 ? Math.max(4, Math.min(64, 2 * Math.floor(0.035 / drift))) : 64;
-    for (let ty0 = 0; ty0 < TH; ty0 += T) {
-      for (let tx0 = 0; tx0 < TW; tx0 += T) {
-        const tx1 = Math.min(TW, tx0 + T), ty1 = Math.min(TH, ty0 + T);
-        const xc = (tx0 + tx1 - 1) / 2, yc = (ty0 + ty1 - 1) / 2;
-        const dX = a * xc - b * yc + ox - xc, dY = b * xc + a * yc + oy - yc;
-        const ix = Math.floor(dX), iy = Math.floor(dY);
-        if (tx0 + ix >= 0 && tx1 + ix <= W - 1 && ty0 + iy >= 0 && ty1 + iy <= H - 1) this.shiftTile(src, dst, tx0, tx1, ty0, ty1, ix, iy, dX - ix, dY - iy);
-        else this.mapTile(src, dst, tx0, tx1, ty0, ty1, a, b, ox, oy);
+    const hw = TW / 2;
+    // The four sub-pixel planes' rows Y read the same few source rows; done together, those stay in cache.
+    for (let Y = 0; Y < TH >> 1; Y++) {
+      for (let q = 0; q < 4; q++) {
+        const dx = q & 1, y = 2 * Y + (q >> 1);
+        // Sample X of this row is pixel (2X + dx, y); its source lies at (xs0 + 2a·X, ys0 + 2b·X).
+        const xs0 = a * dx - b * y + ox, ys0 = b * dx + a * y + oy;
+        for (let X = 0; X < hw; ) {
+          const xs = xs0 + 2 * a * X, ys = ys0 + 2 * b * X;
+          if (!(xs >= 0 && xs < W - 1 && ys >= 0 && ys < H - 1)) {
+            this.mapPixel(src, dst, 2 * X + dx, y, xs, ys);
+            X++;
+            continue;
+          }
+          const n = this.runLength(xs0, ys0, 2 * a, 2 * b, X, hw - X);
+          this.shiftRun(run, src, dst, q, Y, X, n, xs, ys, 2 * a, 2 * b);
+          X += n;
+        }
       }
     }
   }
 
-  /** One tile as a whole-pixel shift (ix, iy) plus a fractional one (fx, fy). */
-  private shiftTile(src: Float32Array, dst: Float32Array, tx0: number, tx1: number, ty0: number, ty1: number, ix: number, iy: number, fx: number, fy: number): void {
+  /**
+   * How many samples from X on (at least 1, at most `limit`) keep the source's whole-pixel offset
+   * and stay inside the picture, for a source at (xs0 + sx·X, ys0 + sy·X) and the sample at 2X + dx.
+   */
+  private runLength(xs0: number, ys0: number, sx: number, sy: number, X: number, limit: number): number {
+    const xs = xs0 + sx * X, ys = ys0 + sy * X;
+    const offX = Math.floor(xs) - 2 * X, offY = Math.floor(ys);
+    // The offset's fraction moves by (sx − 2, sy) a sample, the source by (sx, sy).
+    let n = Math.min(limit, stepsWithin(xs - Math.floor(xs), sx - 2, 1), stepsWithin(ys - offY, sy, 1), stepsWithin(xs, sx, this.width - 1), stepsWithin(ys, sy, this.height - 1));
+    // Rounding can put the run's last sample one over a boundary: check it as the first was.
+    while (n > 1) {
+      const x = xs0 + sx * (X + n - 1), y = ys0 + sy * (X + n - 1);
+      if (Math.floor(x) - 2 * (X + n - 1) === offX && Math.floor(y) === offY && x >= 0 && x < this.width - 1 && y >= 0 && y < this.height - 1) break;
+      n--;
+    }
+    return n;
+  }
+
+  /**
+   * n samples of row Y of sub-pixel plane q from sample X, the first one's source at (xs, ys)
+   * (full-size pixels), each next one's (sx, sy) further.
+   */
+  private shiftRun(run: ShiftRun, src: Float32Array, dst: Float32Array, q: number, Y: number, X: number, n: number, xs: number, ys: number, sx: number, sy: number): void {
     const { plane, width: TW, height: TH } = this.target;
     const hw = TW / 2, sub = hw * (TH / 2);
-    const w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
-    const X0 = tx0 >> 1, X1 = tx1 >> 1;
-    for (let q = 0; q < 4; q++) {
-      const dy = q >> 1, dx = q & 1;
-      // Output sub-pixel column dx reads source columns 2X + dx + ix and one to the right.
-      const k0 = dx + ix, k1 = k0 + 1;
-      const px0 = k0 & 1, px1 = k1 & 1, c0 = k0 >> 1, c1 = k1 >> 1;
-      for (let Y = ty0 >> 1; Y < ty1 >> 1; Y++) {
-        const sy = 2 * Y + dy + iy;
-        const py0 = sy & 1, py1 = (sy + 1) & 1, r0 = (sy >> 1) * hw, r1 = ((sy + 1) >> 1) * hw;
-        const b00 = (2 * py0 + px0) * sub + r0 + c0, b01 = (2 * py0 + px1) * sub + r0 + c1;
-        const b10 = (2 * py1 + px0) * sub + r1 + c0, b11 = (2 * py1 + px1) * sub + r1 + c1;
-        const d = q * sub + Y * hw;
-        for (let c = 0; c < 3 * plane; c += plane) {
-          for (let X = X0; X < X1; X++) dst[c + d + X] = w00 * src[c + b00 + X] + w01 * src[c + b01 + X] + w10 * src[c + b10 + X] + w11 * src[c + b11 + X];
-        }
-      }
-    }
+    const x0 = Math.floor(xs), y0 = Math.floor(ys);
+    // Along the run the source columns step by 2 (one sub-pixel column) and keep their parity:
+    // columns x0 and x0 + 1, rows y0 and y0 + 1, each in the sub-pixel plane of its parities.
+    const c0 = (x0 & 1) * sub + (x0 >> 1), c1 = ((x0 + 1) & 1) * sub + ((x0 + 1) >> 1);
+    const r0 = (y0 & 1) * 2 * sub + (y0 >> 1) * hw, r1 = ((y0 + 1) & 1) * 2 * sub + ((y0 + 1) >> 1) * hw;
+    run(src, dst, q * sub + Y * hw + X, r0 + c0, r0 + c1, r1 + c0, r1 + c1, n, 3, plane, xs - x0, ys - y0, sx - 2, sy);
   }
 
-  /** One tile, every pixel through the map, the source clamped to the picture. */
-  private mapTile(src: Float32Array, dst: Float32Array, tx0: number, tx1: number, ty0: number, ty1: number, a: number, b: number, ox: number, oy: number): void {
+  /** Pixel (x, y) from source position (xs, ys), clamped to the picture (bilinear). */
+  private mapPixel(src: Float32Array, dst: Float32Array, x: number, y: number, xs: number, ys: number): void {
     const { xOff, yOff, plane } = this.target;
     const maxX = this.width - 1, maxY = this.height - 1;
-    for (let y = ty0; y < ty1; y++) {
-      for (let x = tx0; x < tx1; x++) {
-        const xs = a * x - b * y + ox, ys = b * x + a * y + oy;
-        const X = xs < 0 ? 0 : xs > maxX ? maxX : xs;
-        const Y = ys < 0 ? 0 : ys > maxY ? maxY : ys;
-        const ix = X | 0, iy = Y | 0, fx = X - ix, fy = Y - iy;
-        const x0 = xOff[ix], x1 = xOff[ix < maxX ? ix + 1 : ix];
-        const y0 = yOff[iy], y1 = yOff[iy < maxY ? iy + 1 : iy];
-        const d = yOff[y] + xOff[x];
-        for (let c = 0; c < 3 * plane; c += plane) {
-          dst[c + d] = (1 - fy) * ((1 - fx) * src[c + y0 + x0] + fx * src[c + y0 + x1]) + fy * ((1 - fx) * src[c + y1 + x0] + fx * src[c + y1 + x1]);
-        }
-      }
+    const X = xs < 0 ? 0 : xs > maxX ? maxX : xs;
+    const Y = ys < 0 ? 0 : ys > maxY ? maxY : ys;
+    const ix = X | 0, iy = Y | 0, fx = X - ix, fy = Y - iy;
+    const x0 = xOff[ix], x1 = xOff[ix < maxX ? ix + 1 : ix];
+    const y0 = yOff[iy], y1 = yOff[iy < maxY ? iy + 1 : iy];
+    const d = yOff[y] + xOff[x];
+    for (let c = 0; c < 3 * plane; c += plane) {
+      dst[c + d] = (1 - fy) * ((1 - fx) * src[c + y0 + x0] + fx * src[c + y0 + x1]) + fy * ((1 - fx) * src[c + y1 + x0] + fx * src[c + y1 + x1]);
     }
   }
 
@@ -241,6 +262,13 @@ export class CameraAligner {
       }
     }
   }
+}
+
+/** Steps of `step` until p (0 ≤ p < max) leaves [0, max): at least 1, Infinity when it never does. */
+function stepsWithin(p: number, step: number, max: number): number {
+  if (step > 0) return Math.ceil((max - p) / step);
+  if (step < 0) return Math.floor(p / -step) + 1;
+  return Infinity;
 }
 
 /** 3 × 3 box blur of a grey picture (edges use the pixels that exist), as floats. */

@@ -20,6 +20,7 @@ import { hasFullResolutionChroma, smoothChroma } from './chroma.js';
 import { addRgbDelta, frameLayout, frameToRgb, mirror, planarTarget, unshuffledTarget } from './color.js';
 import { createVideoDenoiser, WINDOW, type VideoDenoiser } from './denoiser.js';
 import { FrameSlots } from './frame-slots.js';
+import { FrameArena } from './resample-kernel.js';
 import { clipNoise, estimateNoise, motionNoiseRatio, tooSmallToMeasure } from './noise-level.js';
 import { ShotTracker } from './shots.js';
 import { copyTileDelta, MAX_TILE_PIXELS, planTiles, type Tile } from './tiles.js';
@@ -160,7 +161,12 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
       const chromaReadings: Array<number | undefined> = [];
       const chromaShare = (): number => (chromaSmoothing ??= chromaWeight(clipNoise(chromaReadings)));
       // The tracker (opencv's WebAssembly) compiles while the model loads.
-      const tracker = opts.alignCamera === false ? undefined : CameraAligner.create(info.width, info.height, target);
+      const size = 3 * target.plane;
+      // The frames the alignment resamples live in one WebAssembly memory, where its inner loop runs
+      // (resample-kernel.ts): the slots, then the gathered window or the lined-up neighbours.
+      const arena = opts.alignCamera === false ? undefined : FrameArena.create(FrameSlots.floats(size) + (oneTile ? WINDOW + 1 : WINDOW - 1) * size);
+      const frameBuffer = (floats: number): Float32Array => arena?.alloc(floats) ?? new Float32Array(floats);
+      const tracker = opts.alignCamera === false ? undefined : CameraAligner.create(info.width, info.height, target, arena);
       let denoiser: VideoDenoiser;
       try {
         denoiser = await createVideoDenoiser({ device: ctx.device, modelFile: opts.modelFile, maxTilePixels: opts.maxTilePixels });
@@ -172,7 +178,7 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
       const delta = new Float32Array(n);
       // The filter needs the frame as plain planar RGB (the slots hold the network's layout).
       const chroma = fullChroma ? { source: new Float32Array(n), planar: planarTarget(info.width, info.height) } : undefined;
-      const slots = new FrameSlots(3 * target.plane);
+      const slots = new FrameSlots(size, arena?.alloc(FrameSlots.floats(size)));
       const aligner = await tracker;
       /** Scratch frames for neighbours resampled into the centre frame's coordinates, made when the camera first moves. */
       const aligned: Float32Array[] = [];
@@ -186,7 +192,7 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
           into?.set(rgb);
           return into ?? rgb;
         }
-        const dst = into ?? (aligned[k] ??= new Float32Array(3 * target.plane));
+        const dst = into ?? (aligned[k] ??= frameBuffer(size));
         aligner.align(rgb, dst, map);
         return dst;
       };
@@ -196,8 +202,7 @@ export function createDenoiseVideoStage(opts: DenoiseVideoOptions): DenoiseVideo
        */
       let gathered: Float32Array | undefined;
       const gather = (picks: number[], maps: Array<Similarity | undefined>): Float32Array => {
-        const size = 3 * target.plane;
-        const run = (gathered ??= new Float32Array(WINDOW * size));
+        const run = (gathered ??= frameBuffer(WINDOW * size));
         picks.forEach((j, k) => neighbour(j, k, maps[k], run.subarray(k * size, (k + 1) * size)));
         return run;
       };

@@ -8,9 +8,20 @@ import { WINDOW } from './denoiser.js';
 export class FrameSlots {
   private readonly buffer: Float32Array;
 
-  /** `size`: floats per converted frame (color.ts unshuffledTarget: 3 × its plane). */
-  constructor(private readonly size: number) {
-    this.buffer = new Float32Array(2 * WINDOW * size);
+  /** Floats a FrameSlots of frames of `size` floats holds. */
+  static floats(size: number): number {
+    return 2 * WINDOW * size;
+  }
+
+  /**
+   * `size`: floats per converted frame (color.ts unshuffledTarget: 3 × its plane); `buffer`: where
+   * they live (FrameSlots.floats(size) floats; a new array by default).
+   */
+  constructor(
+    private readonly size: number,
+    buffer?: Float32Array,
+  ) {
+    this.buffer = buffer ?? new Float32Array(FrameSlots.floats(size));
   }
 
   /** Where frame `j` is converted to. Frame j + WINDOW reuses it. */
