@@ -19,9 +19,11 @@ export function registerProbe(program: Command, run: (fn: (reporter: Reporter, s
         if (v) {
           lines.push(`video  #${v.index} ${v.codec} ${v.width}x${v.height} ${v.pixelFormat} ${displayFps(v).toFixed(3)} fps ${v.variableFrameRate ? 'variable' : 'constant'} frame rate, ${isInterlaced(v) ? `${interlaceLabel(v)}, ` : ''}rotation ${v.rotation}°`);
           lines.push(`       colour range=${v.color.range ?? '?'} space=${v.color.space ?? '?'} primaries=${v.color.primaries ?? '?'} transfer=${v.color.transfer ?? '?'}`);
+          if (v.timecode) lines.push(`       timecode ${v.timecode}`);
         }
         for (const a of m.audio) lines.push(`audio  #${a.index} ${a.codec} ${a.sampleRate} Hz ${a.channels} ch ${a.channelLayout ?? ''} ${a.language ?? ''}`);
         for (const s of m.subtitles) lines.push(`subs   #${s.index} ${s.codec} ${s.language ?? ''}`);
+        for (const s of m.streams) if (s.kind === 'data' || s.kind === 'attachment' || s.kind === 'unknown') lines.push(`${s.kind === 'attachment' ? 'attach' : 'data  '} #${s.index} ${s.codec}`);
         reporter.result('probe', { media: m, text: lines.join('\n') });
       }),
     );

@@ -45,6 +45,8 @@ export interface VideoStreamInfo {
    * field comes first, "bb" or "bt" when the bottom one does. Absent or "progressive" otherwise.
    */
   fieldOrder?: string;
+  /** The start timecode a camera recorded ("01:00:00:00"), from the video stream or its timecode track. */
+  timecode?: string;
 }
 
 /** Whether a stream stores two fields per frame. */

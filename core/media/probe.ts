@@ -66,6 +66,8 @@ function toStream(s: any, formatDuration: number): StreamInfo {
         sampleAspectRatio: s.sample_aspect_ratio && s.sample_aspect_ratio !== '0:1' ? parseRational(s.sample_aspect_ratio) : undefined,
         attachedPicture: s.disposition?.attached_pic === 1,
         ...(s.field_order && s.field_order !== 'unknown' ? { fieldOrder: String(s.field_order) } : {}),
+        // Matroska spells the tag TIMECODE.
+        ...(s.tags?.timecode || s.tags?.TIMECODE ? { timecode: String(s.tags.timecode ?? s.tags.TIMECODE) } : {}),
       };
       return v;
     }
@@ -90,7 +92,8 @@ function toStream(s: any, formatDuration: number): StreamInfo {
       return t;
     }
     default:
-      return { kind: s.codec_type === 'data' || s.codec_type === 'attachment' ? s.codec_type : 'unknown', index, codec: s.codec_name ?? 'unknown' };
+      // A data track has no decoder, so no codec name: its tag says what it is (tmcd: timecode, gpmd: GoPro telemetry, mebx: Apple metadata).
+      return { kind: s.codec_type === 'data' || s.codec_type === 'attachment' ? s.codec_type : 'unknown', index, codec: s.codec_name ?? (/^[\w ]{4}$/.test(s.codec_tag_string ?? '') ? String(s.codec_tag_string).trim() : 'unknown') };
   }
 }
 

@@ -14,7 +14,7 @@ import { ffmpegFeatures } from '../media/ffmpeg-binaries.js';
 import { canCopyVideo, checkVideoCodecFits, containerForOutput, defaultVideoCodec, depthLabel, needsDeepCodec, shallowH264Warning, type Container, type VideoCodec } from '../media/formats.js';
 import { readVideoFrames } from '../media/frame-reader.js';
 import { interlaceLabel, interlacePlan } from '../media/interlace.js';
-import { isInterlaced, type MediaInfo } from '../media/media-info.js';
+import { isInterlaced, type MediaInfo, type StreamInfo } from '../media/media-info.js';
 import { rawFormat, workingFormatFor } from '../media/pixel-formats.js';
 import { probeHdrMetadata, probeMedia } from '../media/probe.js';
 import type { FrameStream } from '../media/video-frame.js';
@@ -191,7 +191,10 @@ export class ExportRun {
     const { media, container } = this;
     const dropped = droppedSubtitles(media, container);
     if (dropped.length) this.warn(`Subtitle stream(s) ${dropped.join(', ')} cannot be stored in ${container} and were left out.`);
-    const skipped = media.streams.filter((s) => s.kind === 'data' || s.kind === 'attachment' || s.kind === 'unknown');
+    // A timecode track is not lost: its start timecode rides on the video stream, and the muxer writes it
+    // again (a tmcd track in MP4 and MOV, a tag in Matroska).
+    const keptTimecode = (s: StreamInfo): boolean => s.codec === 'tmcd' && media.video?.timecode !== undefined;
+    const skipped = media.streams.filter((s) => (s.kind === 'data' || s.kind === 'attachment' || s.kind === 'unknown') && !keptTimecode(s));
     if (skipped.length) this.warn(`Data stream(s) ${skipped.map((s) => `${s.index} (${s.codec})`).join(', ')} are not carried over.`);
     const temp = this.target.tempPath();
     const base = { source: media, output: temp, container, audio, captions, ffmpegMajor: features.major, encoders: features.encoders };

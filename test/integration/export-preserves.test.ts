@@ -7,9 +7,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ffprobeBinary } from '../../core/media/ffmpeg-binaries.js';
+import { probeMedia } from '../../core/media/probe.js';
 import { runExport } from '../../core/pipeline/run-export.js';
 import { measureLoudness, DEFAULT_LOUDNESS } from '../../core/stages/loudnorm/loudness.js';
-import { audioOnlyClip, bigFrameClip, cfrClip, ffprobeJson, fieldVerdicts, hdr10Clip, hdrClip, interlacedClip, meanRgb, multiTrackClip, oddSizeClip, rgbClip, rotatedClip, SPEECH, vfrClip, videoPts, workDir, yuv444Clip } from './fixtures.js';
+import { audioOnlyClip, bigFrameClip, cfrClip, ffprobeJson, fieldVerdicts, hdr10Clip, hdrClip, interlacedClip, meanRgb, multiTrackClip, oddSizeClip, rgbClip, rotatedClip, SPEECH, timecodeClip, vfrClip, videoPts, workDir, yuv444Clip } from './fixtures.js';
 
 const num = (s: string | undefined): number => Number(s);
 const streamOf = (file: string, type: string) => ffprobeJson(file).streams.filter((s) => s.codec_type === type);
@@ -80,6 +81,23 @@ describe.each([
     expect(rot(out)).toBe(rot(input));
     const [v] = streamOf(out, 'video');
     expect([v.width, v.height]).toEqual([640, 360]);
+  });
+
+  it("a camera's start timecode is kept, in MOV and MP4 as a timecode track and in MKV as a tag, without a warning about its track", async () => {
+    const input = timecodeClip();
+    // Matroska spells the tag TIMECODE.
+    const tc = (f: string) => ffprobeJson(f).streams.map((s) => s.tags?.timecode ?? s.tags?.TIMECODE).find((t) => t !== undefined);
+    expect(tc(input)).toBe('01:00:00:00');
+    const probed = await probeMedia(input);
+    expect(probed.video?.timecode).toBe('01:00:00:00');
+    expect(probed.streams.filter((s) => s.kind === 'data').map((s) => s.codec)).toEqual(['tmcd']);
+    for (const ext of ['mov', 'mp4', 'mkv']) {
+      const out = path.join(workDir('tc'), `out.${ext}`);
+      const summary = await runExport({ input, output: out, overwrite: true, ...mode });
+      expect(tc(out), ext).toBe('01:00:00:00');
+      if (ext !== 'mkv') expect(streamOf(out, 'data').map((s) => s.codec_tag_string), ext).toEqual(['tmcd']);
+      expect(summary.warnings.join(' '), ext).not.toMatch(/not carried over/);
+    }
   });
 
   it('every audio track and the subtitles survive; MP4 gets mov_text', async () => {

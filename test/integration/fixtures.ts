@@ -61,6 +61,12 @@ export const rotatedClip = (): string =>
     rmSync(raw);
   });
 
+/** A camera's MOV with a start timecode (01:00:00:00) in a timecode (tmcd) track. */
+export const timecodeClip = (): string =>
+  fixture('camera-timecode.mov', (f) => {
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25', '-f', 'lavfi', '-i', 'sine=f=300:r=48000', '-t', '1', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-timecode', '01:00:00:00', '-f', 'mov', f]);
+  });
+
 /**
  * Variable frame rate like a phone's: frames dropped irregularly and every timestamp jittered off
  * any regular grid (90 kHz clock), so rounding to 1/fps anywhere would show.
@@ -168,6 +174,7 @@ export interface StreamProbe {
   color_range?: string;
   channels?: number;
   sample_rate?: string;
+  codec_tag_string?: string;
   tags?: Record<string, string>;
   side_data_list?: Array<{ rotation?: number }>;
 }
