@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/common/errors.js';
 import { JOB_STATES, type JobRecord, type JobState } from '../../core/jobs/job.js';
-import { RedisJobQueue } from '../../core/jobs/redis-queue.js';
+import type { RedisJobQueue } from '../../core/jobs/redis-queue.js';
 import { SqliteJobStore } from '../../core/jobs/sqlite-store.js';
 import { formatDuration, type Reporter } from '../progress-view.js';
 
@@ -16,6 +16,7 @@ interface JobsFlags {
 
 /** The same commands on a Redis queue (list and retry; cancel is local only for now). */
 async function withRedis<T>(url: string, fn: (q: RedisJobQueue) => Promise<T>): Promise<T> {
+  const { RedisJobQueue } = await import('../../core/jobs/redis-queue.js');
   const q = new RedisJobQueue({ url });
   try {
     return await fn(q);

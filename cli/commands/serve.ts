@@ -9,8 +9,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/common/errors.js';
-import { EngineService } from '../../core/serve/engine-service.js';
-import { startServer } from '../../core/serve/http-server.js';
 import type { Reporter } from '../progress-view.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -34,6 +32,8 @@ export function registerServe(program: Command, run: (fn: (reporter: Reporter, s
         const work = await mkdtemp(path.join(os.tmpdir(), 'clearcut-serve-'));
         // Exports go to the persistent job queue: `clearcut jobs list` shows them, and those still
         // queued or running when this stops run when it starts again.
+        // The server's modules (sharp among them) load only for `serve`.
+        const [{ EngineService }, { startServer }] = await Promise.all([import('../../core/serve/engine-service.js'), import('../../core/serve/http-server.js')]);
         const engine = new EngineService(work, 'web', { db: opts.db });
         const server = await startServer({ engine, rendererDir, port: opts.port });
         if (opts.json) process.stdout.write(`${JSON.stringify({ type: 'listening', url: server.url, port: server.port })}\n`);

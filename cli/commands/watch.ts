@@ -9,7 +9,6 @@ import { UsageError } from '../../core/common/errors.js';
 import { createExportRunner, createReportWriter } from '../../core/jobs/export-job.js';
 import type { JobRecord } from '../../core/jobs/job.js';
 import { LocalJobQueue, type JobSubmitter } from '../../core/jobs/job-queue.js';
-import { RedisJobQueue } from '../../core/jobs/redis-queue.js';
 import { SqliteJobStore } from '../../core/jobs/sqlite-store.js';
 import { DEVICES, type Device } from '../../core/models/session.js';
 import { loadPreset } from '../../core/presets/presets.js';
@@ -89,6 +88,8 @@ interface Backend {
 /** The local SQLite queue that runs jobs here, or a Redis queue that `clearcut worker`s run. */
 async function openBackend(flags: WatchFlags, s: ReturnType<typeof watchSetup>): Promise<Backend> {
   if (flags.redis) {
+    // BullMQ and its Redis client load only when a Redis queue is asked for (a quarter of a second of every start).
+    const { RedisJobQueue } = await import('../../core/jobs/redis-queue.js');
     const queue = new RedisJobQueue({ url: flags.redis, retry: { maxAttempts: s.maxAttempts } });
     await queue.listen();
     const seen = new Map<string, JobRecord>();

@@ -6,7 +6,6 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/common/errors.js';
 import { createExportRunner, createReportWriter } from '../../core/jobs/export-job.js';
 import type { JobRecord } from '../../core/jobs/job.js';
-import { RedisWorker } from '../../core/jobs/redis-queue.js';
 import type { Reporter } from '../progress-view.js';
 import { positiveInt } from './watch.js';
 
@@ -32,6 +31,7 @@ export function registerWorker(program: Command, run: Run): void {
     .action(async (flags: WorkerFlags) => {
       await run(async (reporter, signal) => {
         if (!flags.redis) throw new UsageError('Missing --redis: say which Redis holds the queue (redis://host:6379).');
+        const { RedisWorker } = await import('../../core/jobs/redis-queue.js');
         const worker = new RedisWorker(
           { url: flags.redis, concurrency: positiveInt('concurrency', flags.concurrency), lockMs: positiveInt('lock-ms', flags.lockMs, 1000), retry: { maxAttempts: positiveInt('retries', flags.retries, 0) + 1 }, writeReport: createReportWriter() },
           createExportRunner(),
