@@ -60,6 +60,7 @@ export class FrameArena {
 
   /** An arena for `floats` floats in all (allocations round up to 4), or undefined where that is too large or the memory cannot be had. */
   static create(floats: number): FrameArena | undefined {
+    // Slack for rounding each of a few allocations up to 16 bytes.
     const bytes = floats * 4 + 64;
     if (bytes > MAX_ARENA_BYTES) return undefined;
     try {
