@@ -1,7 +1,7 @@
 /** `clearcut probe <file>`: what Clearcut sees in a file (streams, timing, rotation, colour). */
 import type { Command } from 'commander';
 import { interlaceLabel } from '../../core/media/interlace.js';
-import { displayFps, isInterlaced } from '../../core/media/media-info.js';
+import { displayFps, isInterlaced, isOtherStream } from '../../core/media/media-info.js';
 import { probeMedia } from '../../core/media/probe.js';
 import type { Reporter } from '../progress-view.js';
 
@@ -23,7 +23,7 @@ export function registerProbe(program: Command, run: (fn: (reporter: Reporter, s
         }
         for (const a of m.audio) lines.push(`audio  #${a.index} ${a.codec} ${a.sampleRate} Hz ${a.channels} ch ${a.channelLayout ?? ''} ${a.language ?? ''}`);
         for (const s of m.subtitles) lines.push(`subs   #${s.index} ${s.codec} ${s.language ?? ''}`);
-        for (const s of m.streams) if (s.kind === 'data' || s.kind === 'attachment' || s.kind === 'unknown') lines.push(`${s.kind === 'attachment' ? 'attach' : 'data  '} #${s.index} ${s.codec}`);
+        for (const s of m.streams.filter(isOtherStream)) lines.push(`${s.kind === 'attachment' ? 'attach' : 'data  '} #${s.index} ${s.codec}`);
         reporter.result('probe', { media: m, text: lines.join('\n') });
       }),
     );

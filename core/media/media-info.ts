@@ -90,6 +90,9 @@ export interface OtherStreamInfo {
 
 export type StreamInfo = VideoStreamInfo | AudioStreamInfo | SubtitleStreamInfo | OtherStreamInfo;
 
+/** A stream that is neither video, audio nor subtitles (data tracks, attachments). */
+export const isOtherStream = (s: StreamInfo): s is OtherStreamInfo => s.kind === 'data' || s.kind === 'attachment' || s.kind === 'unknown';
+
 export interface MediaInfo {
   file: string;
   /** Container names as ffprobe gives them, e.g. "mov,mp4,m4a,3gp,3g2,mj2". */

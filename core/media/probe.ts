@@ -67,7 +67,7 @@ function toStream(s: any, formatDuration: number): StreamInfo {
         attachedPicture: s.disposition?.attached_pic === 1,
         ...(s.field_order && s.field_order !== 'unknown' ? { fieldOrder: String(s.field_order) } : {}),
         // Matroska spells the tag TIMECODE.
-        ...(s.tags?.timecode || s.tags?.TIMECODE ? { timecode: String(s.tags.timecode ?? s.tags.TIMECODE) } : {}),
+        ...((s.tags?.timecode ?? s.tags?.TIMECODE) ? { timecode: String(s.tags.timecode ?? s.tags.TIMECODE) } : {}),
       };
       return v;
     }

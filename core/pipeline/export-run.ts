@@ -14,7 +14,7 @@ import { ffmpegFeatures } from '../media/ffmpeg-binaries.js';
 import { canCopyVideo, checkVideoCodecFits, containerForOutput, defaultVideoCodec, depthLabel, needsDeepCodec, shallowH264Warning, type Container, type VideoCodec } from '../media/formats.js';
 import { readVideoFrames } from '../media/frame-reader.js';
 import { interlaceLabel, interlacePlan } from '../media/interlace.js';
-import { isInterlaced, type MediaInfo, type StreamInfo } from '../media/media-info.js';
+import { isInterlaced, isOtherStream, type MediaInfo, type OtherStreamInfo } from '../media/media-info.js';
 import { rawFormat, workingFormatFor } from '../media/pixel-formats.js';
 import { probeHdrMetadata, probeMedia } from '../media/probe.js';
 import type { FrameStream } from '../media/video-frame.js';
@@ -193,8 +193,8 @@ export class ExportRun {
     if (dropped.length) this.warn(`Subtitle stream(s) ${dropped.join(', ')} cannot be stored in ${container} and were left out.`);
     // A timecode track is not lost: its start timecode rides on the video stream, and the muxer writes it
     // again (a tmcd track in MP4 and MOV, a tag in Matroska).
-    const keptTimecode = (s: StreamInfo): boolean => s.codec === 'tmcd' && media.video?.timecode !== undefined;
-    const skipped = media.streams.filter((s) => (s.kind === 'data' || s.kind === 'attachment' || s.kind === 'unknown') && !keptTimecode(s));
+    const keptTimecode = (s: OtherStreamInfo): boolean => s.codec === 'tmcd' && media.video?.timecode !== undefined;
+    const skipped = media.streams.filter(isOtherStream).filter((s) => !keptTimecode(s));
     if (skipped.length) this.warn(`Data stream(s) ${skipped.map((s) => `${s.index} (${s.codec})`).join(', ')} are not carried over.`);
     const temp = this.target.tempPath();
     const base = { source: media, output: temp, container, audio, captions, ffmpegMajor: features.major, encoders: features.encoders };

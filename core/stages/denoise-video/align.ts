@@ -175,7 +175,7 @@ export class CameraAligner {
             X++;
             continue;
           }
-          const n = this.runLength(xs0, ys0, 2 * a, 2 * b, X, hw - X);
+          const n = this.runLength(xs0, ys0, xs, ys, 2 * a, 2 * b, X, hw - X);
           this.shiftRun(run, src, dst, q, Y, X, n, xs, ys, 2 * a, 2 * b);
           X += n;
         }
@@ -185,10 +185,10 @@ export class CameraAligner {
 
   /**
    * How many samples from X on (at least 1, at most `limit`) keep the source's whole-pixel offset
-   * and stay inside the picture, for a source at (xs0 + sx·X, ys0 + sy·X) and the sample at 2X + dx.
+   * and stay inside the picture, for sources at (xs0 + sx·X, ys0 + sy·X), (xs, ys) for X itself,
+   * and the sample at 2X + dx.
    */
-  private runLength(xs0: number, ys0: number, sx: number, sy: number, X: number, limit: number): number {
-    const xs = xs0 + sx * X, ys = ys0 + sy * X;
+  private runLength(xs0: number, ys0: number, xs: number, ys: number, sx: number, sy: number, X: number, limit: number): number {
     const offX = Math.floor(xs) - 2 * X, offY = Math.floor(ys);
     // The offset's fraction moves by (sx − 2, sy) a sample, the source by (sx, sy).
     let n = Math.min(limit, stepsWithin(xs - Math.floor(xs), sx - 2, 1), stepsWithin(ys - offY, sy, 1), stepsWithin(xs, sx, this.width - 1), stepsWithin(ys, sy, this.height - 1));
