@@ -12,7 +12,10 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Each helper: its text source and the module the built bytes go into. */
-export const NATIVE_MODULES = [{ source: 'native/resample.wat', module: 'core/stages/denoise-video/resample-wasm.ts', name: 'RESAMPLE_WASM' }];
+export const NATIVE_MODULES = [
+  { source: 'native/resample.wat', module: 'core/stages/denoise-video/resample-wasm.ts', name: 'RESAMPLE_WASM' },
+  { source: 'native/warp.wat', module: 'core/stages/stabilize/warp-wasm.ts', name: 'WARP_WASM' },
+];
 
 /** The module text for a helper's bytes. */
 export function moduleText(source: string, name: string, bytes: Buffer): string {

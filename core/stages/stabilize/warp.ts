@@ -1,6 +1,7 @@
 /**
  * Renders a stabilized frame: every plane is resampled through the frame's warp (a similarity in
- * normalized coordinates, similarity.ts) with bilinear interpolation (issue 5, step 3).
+ * normalized coordinates, similarity.ts), bicubic for 8-bit planes (warp-cubic.ts) and bilinear for
+ * 16-bit ones and within a pixel of the picture's edge (issue 5, step 3).
  *
  * The warp is affine, so source coordinates advance by constant steps along a row and the inner
  * loop is a handful of multiply-adds per sample on typed arrays. Samples that fall outside the
@@ -11,6 +12,8 @@
 import type { RawFormat } from '../../media/pixel-formats.js';
 import type { BorderMode } from './path.js';
 import { toPlaneAffine, type Similarity } from './similarity.js';
+import { warpPlaneCubic } from './warp-cubic.js';
+import { fixedPointFits, fixedSpan, interiorSpan, slowSpan, type Samples } from './warp-spans.js';
 
 export interface WarpOptions {
   border: BorderMode;
@@ -23,16 +26,17 @@ export interface WarpOptions {
   neighbours?: Array<{ data: Buffer; warp: Similarity }>;
 }
 
-type Samples = Uint8Array | Uint16Array;
-
-/** Warp one plane: dst(i, j) = src(M · (i, j, 1)), bilinear. */
-export function warpPlane(src: Samples, dst: Samples, pw: number, ph: number, m: Float64Array, fill: number | undefined): void {
+/**
+ * Warp one plane: dst(i, j) = src(M · (i, j, 1)). 8-bit planes are bicubic (warp-cubic.ts) where
+ * all 16 taps lie inside the plane and bilinear at its edges; 16-bit planes, and 8-bit ones when
+ * `bilinear` is asked for or WebAssembly cannot be had, are bilinear throughout.
+ */
+export function warpPlane(src: Samples, dst: Samples, pw: number, ph: number, m: Float64Array, fill: number | undefined, bilinear = false): void {
+  // Integer interior for 8-bit planes while 16.16 coordinates stay below int32 overflow.
+  const fixed = src instanceof Uint8Array && dst instanceof Uint8Array && fixedPointFits(m, pw, ph);
+  if (fixed && !bilinear && warpPlaneCubic(src, dst, pw, ph, m, fill)) return;
   const m00 = m[0], m01 = m[1], m02 = m[2], m10 = m[3], m11 = m[4], m12 = m[5];
   const maxX = pw - 1, maxY = ph - 1;
-  // Fast path bounds: both bilinear taps inside the plane (x0 + 1 ≤ maxX, y0 + 1 ≤ maxY).
-  const hiX = maxX - 1e-9, hiY = maxY - 1e-9;
-  // Integer interior for 8-bit planes while 16.16 coordinates stay below int32 overflow (2^31 / 65536).
-  const fixed = src instanceof Uint8Array && dst instanceof Uint8Array && Math.max(Math.abs(m02) + Math.abs(m01) * ph + Math.abs(m00) * pw, Math.abs(m12) + Math.abs(m11) * ph + Math.abs(m10) * pw) < 30000;
   const dx = Math.round(m00 * 65536), dy = Math.round(m10 * 65536);
   // Reads two neighbouring samples at once (the interior's taps come in horizontal pairs).
   const pairs = fixed ? new DataView(src.buffer, src.byteOffset, src.byteLength) : undefined;
@@ -40,26 +44,18 @@ export function warpPlane(src: Samples, dst: Samples, pw: number, ph: number, m:
   for (let j = 0; j < ph; j++) {
     const x0r = m01 * j + m02;
     const y0r = m11 * j + m12;
-    // Columns [lo, hi) whose source point lies in [0, hiX) × [0, hiY): solved per axis, then
-    // shrunk by one column each side and re-checked, so rounding can never read out of bounds.
-    let lo = Math.max(0, axisLow(x0r, m00, hiX), axisLow(y0r, m10, hiY)) + 1;
-    let hi = Math.min(pw, axisHigh(x0r, m00, hiX), axisHigh(y0r, m10, hiY)) - 1;
-    if (hi <= lo || !insideAt(x0r, y0r, m00, m10, lo, hiX, hiY) || !insideAt(x0r, y0r, m00, m10, hi - 1, hiX, hiY)) {
-      lo = 0;
-      hi = 0;
-    }
     const row = j * pw;
-    if (pairs && hi > lo) {
-      // 8-bit planes: 16.16 fixed point, exactly linear in i, so checking the span's ends in the
-      // same integers proves every tap inside; the few columns that fail go to slowSpan.
-      const xb = Math.round(x0r * 65536), yb = Math.round(y0r * 65536);
-      while (hi > lo && !fixedInside(xb + lo * dx, yb + lo * dy, maxX, maxY)) lo++;
-      while (hi > lo && !fixedInside(xb + (hi - 1) * dx, yb + (hi - 1) * dy, maxX, maxY)) hi--;
-      if (lo > 0) slowSpan(src, dst, pw, maxX, maxY, x0r, y0r, m00, m10, row, 0, lo, fill);
-      interior8(pairs, dst as Uint8Array, pw, xb + lo * dx, yb + lo * dy, dx, dy, row + lo, hi - lo);
-      slowSpan(src, dst, pw, maxX, maxY, x0r, y0r, m00, m10, row, Math.max(lo, hi), pw, fill);
-      continue;
+    if (pairs) {
+      // 8-bit planes: 16.16 fixed point; the few columns whose taps may leave the plane go to slowSpan.
+      const { lo, hi, xb, yb } = fixedSpan(x0r, y0r, m00, m10, dx, dy, pw, maxX, maxY, 1);
+      if (hi > lo) {
+        if (lo > 0) slowSpan(src, dst, pw, maxX, maxY, x0r, y0r, m00, m10, row, 0, lo, fill);
+        interior8(pairs, dst as Uint8Array, pw, xb + lo * dx, yb + lo * dy, dx, dy, row + lo, hi - lo);
+        slowSpan(src, dst, pw, maxX, maxY, x0r, y0r, m00, m10, row, hi, pw, fill);
+        continue;
+      }
     }
+    const [lo, hi] = interiorSpan(x0r, y0r, m00, m10, pw, maxX, maxY, 1);
     if (lo > 0) slowSpan(src, dst, pw, maxX, maxY, x0r, y0r, m00, m10, row, 0, lo, fill);
     let x = x0r + m00 * lo;
     let y = y0r + m10 * lo;
@@ -74,30 +70,6 @@ export function warpPlane(src: Samples, dst: Samples, pw: number, ph: number, m:
     }
     slowSpan(src, dst, pw, maxX, maxY, x0r, y0r, m00, m10, row, Math.max(lo, hi), pw, fill);
   }
-}
-
-/** First column i (rounded down, may be negative) with c + d·i ≥ 0 and c + d·i < lim, on one axis. */
-function axisLow(c: number, d: number, lim: number): number {
-  if (d > 0) return Math.ceil(-c / d);
-  if (d < 0) return Math.floor((lim - c) / d) + 1;
-  return c < 0 || c >= lim ? Infinity : -Infinity;
-}
-
-/** One past the last column with c + d·i inside [0, lim) on one axis (approximate, as axisLow). */
-function axisHigh(c: number, d: number, lim: number): number {
-  if (d > 0) return Math.floor((lim - c) / d);
-  if (d < 0) return Math.ceil(-c / d);
-  return c < 0 || c >= lim ? -Infinity : Infinity;
-}
-
-function insideAt(x0r: number, y0r: number, m00: number, m10: number, i: number, hiX: number, hiY: number): boolean {
-  const x = x0r + m00 * i, y = y0r + m10 * i;
-  return x >= 0 && y >= 0 && x < hiX && y < hiY;
-}
-
-/** Whether both bilinear taps of 16.16 coordinates (xf, yf) lie inside the plane. */
-function fixedInside(xf: number, yf: number, maxX: number, maxY: number): boolean {
-  return xf >= 0 && yf >= 0 && xf >> 16 < maxX && yf >> 16 < maxY;
 }
 
 /**
@@ -135,30 +107,6 @@ function sameRowRun(yf: number, dy: number, left: number): number {
   if (dy > 0) return Math.min(left, Math.ceil((((y0 + 1) << 16) - yf) / dy));
   if (dy < 0) return Math.min(left, Math.floor((yf - (y0 << 16)) / -dy) + 1);
   return left;
-}
-
-/** The general (clamping / filling) bilinear sampler for columns [from, to) of one row. */
-function slowSpan(src: Samples, dst: Samples, pw: number, maxX: number, maxY: number, x0r: number, y0r: number, m00: number, m10: number, row: number, from: number, to: number, fill: number | undefined): void {
-  for (let i = from; i < to; i++) {
-    let sx = x0r + m00 * i, sy = y0r + m10 * i;
-    const o = row + i;
-    if (sx < 0 || sy < 0 || sx > maxX || sy > maxY) {
-      if (fill !== undefined && (sx < -0.5 || sy < -0.5 || sx > maxX + 0.5 || sy > maxY + 0.5)) {
-        dst[o] = fill;
-        continue;
-      }
-      sx = sx < 0 ? 0 : sx > maxX ? maxX : sx;
-      sy = sy < 0 ? 0 : sy > maxY ? maxY : sy;
-    }
-    const x0 = sx | 0, y0 = sy | 0;
-    const fx = sx - x0, fy = sy - y0;
-    const p = y0 * pw + x0;
-    const x1 = x0 < maxX ? 1 : 0;
-    const y1 = y0 < maxY ? pw : 0;
-    const top = src[p] + (src[p + x1] - src[p]) * fx;
-    const bot = src[p + y1] + (src[p + y1 + x1] - src[p + y1]) * fx;
-    dst[o] = (top + (bot - top) * fy + 0.5) | 0;
-  }
 }
 
 /**
