@@ -169,7 +169,7 @@ describe('warpFrame', () => {
       const m = Float64Array.of(sc * Math.cos(ang), -sc * Math.sin(ang), (rnd() - 0.3) * pw * 0.5, sc * Math.sin(ang), sc * Math.cos(ang), (rnd() - 0.3) * ph * 0.5);
       const fill = k % 2 ? 16 : undefined;
       const got = new Uint8Array(pw * ph);
-      warpPlane(src, got, pw, ph, m, fill, true);
+      warpPlane(src, got, pw, ph, m, fill, { bilinear: true });
       const want = ref(src, pw, ph, m, fill);
       // Float rounding of the row accumulation may move a sample by one level, never more.
       for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));

@@ -1,16 +1,17 @@
 /**
- * Bicubic rendering of the stabilizer's 8-bit planes (issue 5, step 3: "bicubic or Lanczos if
+ * Bicubic rendering of the stabilizer's planes of 8 to 15 bits (issue 5, step 3: "bicubic or Lanczos if
  * affordable"). Bilinear interpolation is a low-pass filter whose strength changes with the
  * fraction: a sample halfway between two pixels is their mean. A stabilized clip's fractions change
  * from frame to frame, so bilinear output is softer than its input and its sharpness pulses; the
  * Catmull-Rom cubic passes more of the detail and is exact at whole-pixel shifts.
  *
  * The inner loop is WebAssembly with 128-bit SIMD (native/warp.wat): the 16 taps of a sample are
- * one vector, their weights the product of a horizontal and a vertical row of a 256-phase table.
+ * one vector (two for 16-bit samples), multiplied by 16 weights from a table of 64 × 64 fraction
+ * phases.
  * WebAssembly reads only its own memory, so each plane is copied into it and the result copied out.
  * Columns whose taps would leave the plane (a pixel's width at each edge) stay bilinear (slowSpan).
  */
-import { fixedSpan, slowSpan } from './warp-spans.js';
+import { fixedSpan, slowSpan, type Samples } from './warp-spans.js';
 import { WARP_WASM } from './warp-wasm.js';
 
 interface WasmMemory {
@@ -24,6 +25,7 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
 type CubicSpan = (src: number, stride: number, dst: number, n: number, xf: number, yf: number, dx: number, dy: number, lut: number) => void;
+type CubicSpan16 = (src: number, stride: number, dst: number, n: number, xf: number, yf: number, dx: number, dy: number, lut: number, max: number) => void;
 
 const PAGE = 65536;
 /** Fraction phases of the weight table on each axis (the top 6 bits of a 16.16 coordinate's fraction). */
@@ -59,7 +61,7 @@ function writeTable(heap: DataView): void {
   }
 }
 
-let kernel: { memory: WasmMemory; span: CubicSpan } | undefined;
+let kernel: { memory: WasmMemory; span: CubicSpan; span16: CubicSpan16 } | undefined;
 
 /** The kernel with a memory of at least `bytes` after the table, or undefined where that cannot be had. */
 function kernelFor(bytes: number): typeof kernel {
@@ -70,7 +72,7 @@ function kernelFor(bytes: number): typeof kernel {
       const memory = new wasm.Memory({ initial: Math.ceil((LUT_BYTES + bytes) / PAGE), maximum: PAGE });
       const instance = new wasm.Instance(new wasm.Module(Buffer.from(WARP_WASM, 'base64')), { env: { memory } });
       writeTable(new DataView(memory.buffer));
-      kernel = { memory, span: instance.exports.cubicSpan as CubicSpan };
+      kernel = { memory, span: instance.exports.cubicSpan as CubicSpan, span16: instance.exports.cubicSpan16 as CubicSpan16 };
     }
     const short = LUT_BYTES + bytes - kernel.memory.buffer.byteLength;
     if (short > 0) kernel.memory.grow(Math.ceil(short / PAGE));
@@ -81,21 +83,27 @@ function kernelFor(bytes: number): typeof kernel {
 }
 
 /**
- * Warp one 8-bit plane bicubically: dst(i, j) = src(M · (i, j, 1)). The caller has checked that
+ * Warp one plane bicubically: dst(i, j) = src(M · (i, j, 1)), 8-bit, or 16-bit with samples up to
+ * `max` < 32768 (the kernel multiplies them as signed 16-bit numbers). The caller has checked that
  * 16.16 fixed point fits the warp (fixedPointFits). False, with nothing written, where the
  * WebAssembly kernel cannot be had; the caller then renders bilinear.
  */
-export function warpPlaneCubic(src: Uint8Array, dst: Uint8Array, pw: number, ph: number, m: Float64Array, fill: number | undefined): boolean {
+export function warpPlaneCubic(src: Samples, dst: Samples, pw: number, ph: number, m: Float64Array, fill: number | undefined, max = 255): boolean {
   const count = pw * ph;
-  const k = kernelFor(2 * count);
+  const wide = src instanceof Uint16Array;
+  const size = wide ? 2 : 1;
+  const k = kernelFor(2 * count * size);
   if (!k) return false;
-  const srcAt = LUT_BYTES, dstAt = LUT_BYTES + count;
-  const heap = new Uint8Array(k.memory.buffer);
-  heap.set(src, srcAt);
-  const out = heap.subarray(dstAt, dstAt + count);
+  const srcAt = LUT_BYTES, dstAt = LUT_BYTES + count * size;
+  const heap = wide ? new Uint16Array(k.memory.buffer) : new Uint8Array(k.memory.buffer);
+  heap.set(src, srcAt / size);
+  const out = heap.subarray(dstAt / size, dstAt / size + count);
   const m00 = m[0], m01 = m[1], m02 = m[2], m10 = m[3], m11 = m[4], m12 = m[5];
   const maxX = pw - 1, maxY = ph - 1;
   const dx = Math.round(m00 * 65536), dy = Math.round(m10 * 65536);
+  /** `n` samples from output sample `at` (of the plane), whose 16.16 source coordinates are (xf, yf). */
+  const span = (at: number, n: number, xf: number, yf: number): void =>
+    wide ? k.span16(srcAt, pw, dstAt + 2 * at, n, xf, yf, dx, dy, 0, max) : k.span(srcAt, pw, dstAt + at, n, xf, yf, dx, dy, 0);
   for (let j = 0; j < ph; j++) {
     const x0r = m01 * j + m02, y0r = m11 * j + m12;
     const row = j * pw;
@@ -105,8 +113,8 @@ export function warpPlaneCubic(src: Uint8Array, dst: Uint8Array, pw: number, ph:
     const n = hi - lo >= 4 ? hi - lo : 0;
     if (lo > 0 || n === 0) slowSpan(src, out, pw, maxX, maxY, x0r, y0r, m00, m10, row, 0, n ? lo : pw, fill);
     if (n === 0) continue;
-    k.span(srcAt, pw, dstAt + row + lo, n, xb + lo * dx, yb + lo * dy, dx, dy, 0);
-    if (n % 4) k.span(srcAt, pw, dstAt + row + hi - 4, 4, xb + (hi - 4) * dx, yb + (hi - 4) * dy, dx, dy, 0);
+    span(row + lo, n, xb + lo * dx, yb + lo * dy);
+    if (n % 4) span(row + hi - 4, 4, xb + (hi - 4) * dx, yb + (hi - 4) * dy);
     slowSpan(src, out, pw, maxX, maxY, x0r, y0r, m00, m10, row, hi, pw, fill);
   }
   dst.set(out);

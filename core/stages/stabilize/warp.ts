@@ -1,7 +1,7 @@
 /**
  * Renders a stabilized frame: every plane is resampled through the frame's warp (a similarity in
- * normalized coordinates, similarity.ts), bicubic for 8-bit planes (warp-cubic.ts) and bilinear for
- * 16-bit ones and within a pixel of the picture's edge (issue 5, step 3).
+ * normalized coordinates, similarity.ts): bicubic (warp-cubic.ts), and bilinear within a pixel of
+ * the picture's edge and for formats of full 16-bit samples (issue 5, step 3).
  *
  * The warp is affine, so source coordinates advance by constant steps along a row and the inner
  * loop is a handful of multiply-adds per sample on typed arrays. Samples that fall outside the
@@ -26,15 +26,25 @@ export interface WarpOptions {
   neighbours?: Array<{ data: Buffer; warp: Similarity }>;
 }
 
+/** How warpPlane samples. */
+export interface SamplerOptions {
+  /** Bilinear throughout instead of bicubic. */
+  bilinear?: boolean;
+  /** Bits per sample of a 16-bit plane's values (10 for yuv420p10le); 16 when not given. */
+  bitDepth?: number;
+}
+
 /**
- * Warp one plane: dst(i, j) = src(M · (i, j, 1)). 8-bit planes are bicubic (warp-cubic.ts) where
- * all 16 taps lie inside the plane and bilinear at its edges; 16-bit planes, and 8-bit ones when
- * `bilinear` is asked for or WebAssembly cannot be had, are bilinear throughout.
+ * Warp one plane: dst(i, j) = src(M · (i, j, 1)). Bicubic (warp-cubic.ts) where all 16 taps lie
+ * inside the plane and bilinear within a pixel of its edge, for 8-bit planes and 16-bit ones of up
+ * to 15 bits; bilinear throughout for 16-bit values (which the bicubic kernel cannot multiply),
+ * when `bilinear` is asked for, or where WebAssembly cannot be had.
  */
-export function warpPlane(src: Samples, dst: Samples, pw: number, ph: number, m: Float64Array, fill: number | undefined, bilinear = false): void {
+export function warpPlane(src: Samples, dst: Samples, pw: number, ph: number, m: Float64Array, fill: number | undefined, opts: SamplerOptions = {}): void {
+  const bits = src instanceof Uint8Array ? 8 : (opts.bitDepth ?? 16);
+  if (!opts.bilinear && bits <= 15 && fixedPointFits(m, pw, ph) && warpPlaneCubic(src, dst, pw, ph, m, fill, 2 ** bits - 1)) return;
   // Integer interior for 8-bit planes while 16.16 coordinates stay below int32 overflow.
   const fixed = src instanceof Uint8Array && dst instanceof Uint8Array && fixedPointFits(m, pw, ph);
-  if (fixed && !bilinear && warpPlaneCubic(src, dst, pw, ph, m, fill)) return;
   const m00 = m[0], m01 = m[1], m02 = m[2], m10 = m[3], m11 = m[4], m12 = m[5];
   const maxX = pw - 1, maxY = ph - 1;
   const dx = Math.round(m00 * 65536), dy = Math.round(m10 * 65536);
@@ -199,7 +209,7 @@ export function warpFrame(src: Buffer, dst: Buffer, format: RawFormat, width: nu
     if (p.bytesPerSample === 2 && (src.byteOffset + offset) % 2 !== 0) throw new Error('16-bit frame planes must be 2-byte aligned');
     const geometry = { width, height, planeWidth: p.width, planeHeight: p.height };
     const m = toPlaneAffine(warp, geometry);
-    warpPlane(view(src), view(dst), p.width, p.height, m, opts.border === 'black' ? black[k] : undefined);
+    warpPlane(view(src), view(dst), p.width, p.height, m, opts.border === 'black' ? black[k] : undefined, { bitDepth: format.bitDepth });
     if (opts.border === 'fill' && opts.neighbours?.length) {
       const nbs = opts.neighbours.map((n) => ({ src: view(n.data), m: toPlaneAffine(n.warp, geometry) }));
       fillPlaneBorders(view(dst), p.width, p.height, m, nbs);
