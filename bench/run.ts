@@ -18,6 +18,7 @@ const SECTIONS: Array<{ id: string; file: string; fn: string }> = [
   { id: 'captions', file: 'captions.ts', fn: 'benchCaptions' },
   { id: 'stabilize', file: 'stabilize.ts', fn: 'benchStabilize' },
   { id: 'stabilize-more', file: 'stabilize-more.ts', fn: 'benchStabilizeMore' },
+  { id: 'stabilize-render', file: 'stabilize-render.ts', fn: 'benchStabilizeRender' },
   { id: 'denoise-video', file: 'denoise-video.ts', fn: 'benchDenoiseVideo' },
   { id: 'watch', file: 'watch.ts', fn: 'benchWatch' },
 ];
