@@ -5,7 +5,7 @@
  *
  * - stabilize: the clip as it is (shaky footage). Clearcut's default (`--stabilize`, strength 0.5)
  *   against vid.stab at its defaults and at smoothing=30: cropping ratio, distortion, stability
- *   score, ITF, borders (bench/stabilize.ts's metrics, 4 readings each) and the wall time of each
+ *   score, ITF, borders (bench/stabilize.ts's metrics, 8 readings each) and the wall time of each
  *   whole command.
  * - denoise-video: the clip is taken as the clean reference. Its first 30 frames (from --start
  *   seconds) get the bench's seeded noise (Gaussian σ 10, 20, 30 and the realistic recipe), and

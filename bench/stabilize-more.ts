@@ -41,7 +41,7 @@ export async function benchStabilizeMore(): Promise<string> {
   }
   return `## Stabilization: more shakes (issue 5)
 
-Two handheld-like recipes made after the default path was tuned (bench/stabilize-more.ts): a walk (a 1.6 Hz bob with its roll, a 0.8 Hz sway, tremor, jitter and a slow 2.5 px/s pan) and a tremor, over sources and frame rates the main table lacks, and the walk again at 60 fps (vtest's frames repeated to 60 fps, the shake applied at 60 fps), the rate many phones record at. Our default against vid.stab's defaults, scored exactly as the main table above (4 readings each, [min–max]).
+Two handheld-like recipes made after the default path was tuned (bench/stabilize-more.ts): a walk (a 1.6 Hz bob with its roll, a 0.8 Hz sway, tremor, jitter and a slow 2.5 px/s pan) and a tremor, over sources and frame rates the main table lacks, and the walk again at 60 fps (vtest's frames repeated to 60 fps, the shake applied at 60 fps), the rate many phones record at. Our default against vid.stab's defaults, scored exactly as the main table above (8 readings each, [min–max]).
 
 | clip | method | CR mean / min | DV min | SS translation | SS rotation | border: area / frames | ITF dB |
 |---|---|---|---|---|---|---|---|
