@@ -115,10 +115,12 @@ class HomographyFinder {
       const src: number[] = [];
       const dst: number[] = [];
       for (let i = 0; i < matches.size(); i++) {
+        // Each pair of matches comes out as a vector of its own in the WebAssembly heap: not
+        // deleted, a frame's 800 of them piled up until opencv-js failed mid-run.
         const m = matches.get(i);
-        if (m.size() < 2) continue;
-        const m0 = m.get(0), m1 = m.get(1);
-        if (m0.distance > 0.75 * m1.distance) continue;
+        const m0 = m.size() < 2 ? undefined : m.get(0), m1 = m.size() < 2 ? undefined : m.get(1);
+        m.delete();
+        if (!m0 || !m1 || m0.distance > 0.75 * m1.distance) continue;
         const pa = fa.kp.get(m0.queryIdx).pt, pb = fb.kp.get(m0.trainIdx).pt;
         src.push(pa.x, pa.y);
         dst.push(pb.x, pb.y);
