@@ -1,15 +1,15 @@
 /**
- * Bicubic rendering of the stabilizer's planes of 8 to 15 bits (issue 5, step 3: "bicubic or Lanczos if
- * affordable"). Bilinear interpolation is a low-pass filter whose strength changes with the
- * fraction: a sample halfway between two pixels is their mean. A stabilized clip's fractions change
- * from frame to frame, so bilinear output is softer than its input and its sharpness pulses; the
- * Catmull-Rom cubic passes more of the detail and is exact at whole-pixel shifts.
+ * Bicubic rendering of the stabilizer's planes of 8 to 15 bits (issue 5, step 3: "bicubic or
+ * Lanczos if affordable"). Bilinear interpolation is a low-pass filter whose strength changes with
+ * the fraction: a sample halfway between two pixels is their mean. A stabilized clip's fractions
+ * change from frame to frame, so bilinear output is softer than its input and its sharpness pulses;
+ * the Catmull-Rom cubic passes more of the detail and is exact at whole-pixel shifts.
  *
  * The inner loop is WebAssembly with 128-bit SIMD (native/warp.wat): the 16 taps of a sample are
  * one vector (two for 16-bit samples), multiplied by 16 weights from a table of 64 × 64 fraction
- * phases.
- * WebAssembly reads only its own memory, so each plane is copied into it and the result copied out.
- * Columns whose taps would leave the plane (a pixel's width at each edge) stay bilinear (slowSpan).
+ * phases. WebAssembly reads only its own memory, so each plane is copied into it and the result
+ * copied out. Columns whose taps would leave the plane (a pixel's width at each edge) stay
+ * bilinear (slowSpan).
  */
 import { fixedSpan, slowSpan, type Samples } from './warp-spans.js';
 import { WARP_WASM } from './warp-wasm.js';
