@@ -13,6 +13,7 @@
 import { readVideoFrames } from '../core/media/frame-reader.js';
 import { rawFormat } from '../core/media/pixel-formats.js';
 import { probeMedia } from '../core/media/probe.js';
+import { invertPlaneAffine } from '../core/stages/stabilize/similarity.js';
 import { warpPlane } from '../core/stages/stabilize/warp.js';
 import { mediaFile } from '../scripts/fetch-media.js';
 
@@ -26,11 +27,6 @@ function similarityMap(w: number, h: number, zoom: number, roll: number, sx: num
   return Float64Array.of(a, -b, cx + sx - a * cx + b * cy, b, a, cy + sy - b * cx - a * cy);
 }
 
-function inverse(m: Float64Array): Float64Array {
-  const [a, b, c, d, e, f] = m;
-  const det = a * e - b * d;
-  return Float64Array.of(e / det, -b / det, (b * f - c * e) / det, -d / det, a / det, (c * d - a * f) / det);
-}
 
 function psnr(x: Uint8Array, y: Uint8Array, w: number, h: number): number {
   let s = 0, n = 0;
@@ -58,7 +54,7 @@ function roundTrip(frames: Uint8Array[], w: number, h: number, bilinear: boolean
     const there = similarityMap(w, h, 1.03 + 0.04 * (k / (FRAMES - 1)), 0.0105 * ((k % 5) - 2) / 2, 0.37 + 0.71 * k, -0.53 + 0.29 * k);
     const mid = new Uint8Array(w * h), back = new Uint8Array(w * h);
     warpPlane(src, mid, w, h, there, undefined, { bilinear });
-    warpPlane(mid, back, w, h, inverse(there), undefined, { bilinear });
+    warpPlane(mid, back, w, h, invertPlaneAffine(there), undefined, { bilinear });
     total += psnr(src, back, w, h);
   });
   return total / frames.length;

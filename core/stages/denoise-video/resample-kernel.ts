@@ -6,6 +6,7 @@
  * reads only its own memory, so the frames it works on are allocated there (FrameArena); frames
  * that are not (a picture too large for one memory) go through the same loop in JavaScript.
  */
+import { instantiate, WASM_PAGE, wasmMemory, type WasmMemory } from '../../common/wasm.js';
 import { RESAMPLE_WASM } from './resample-wasm.js';
 
 /**
@@ -29,21 +30,6 @@ export const shiftRunJs: ShiftRun = (src, dst, d, s00, s01, s10, s11, n, planes,
 
 /** The largest arena made (bytes): beyond it frames stay in JavaScript memory (an 8K window's frames). */
 const MAX_ARENA_BYTES = 2 ** 31;
-const PAGE = 65536;
-
-/** The parts of the WebAssembly API used here (core/ compiles without DOM types). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WasmApi {
-  Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-let compiled: object | undefined;
-
 /**
  * Frames in one WebAssembly memory of a fixed size, carved out up front (the memory never grows,
  * so views into it stay valid), with the kernel bound to it.
@@ -53,9 +39,7 @@ export class FrameArena {
   private readonly kernel: (dst: number, s00: number, s01: number, s10: number, s11: number, n: number, planes: number, planeBytes: number, fx: number, fy: number, gx: number, gy: number) => void;
 
   private constructor(private readonly memory: WasmMemory) {
-    compiled ??= new wasmApi.Module(Buffer.from(RESAMPLE_WASM, 'base64'));
-    const instance = new wasmApi.Instance(compiled, { env: { memory } });
-    this.kernel = instance.exports.shiftRun as FrameArena['kernel'];
+    this.kernel = instantiate(RESAMPLE_WASM, memory).shiftRun as FrameArena['kernel'];
   }
 
   /** An arena for `floats` floats in all (allocations round up to 4), or undefined where that is too large or the memory cannot be had. */
@@ -64,8 +48,8 @@ export class FrameArena {
     const bytes = floats * 4 + 64;
     if (bytes > MAX_ARENA_BYTES) return undefined;
     try {
-      const pages = Math.ceil(bytes / PAGE);
-      return new FrameArena(new wasmApi.Memory({ initial: pages, maximum: pages }));
+      const pages = Math.ceil(bytes / WASM_PAGE);
+      return new FrameArena(wasmMemory(pages, pages));
     } catch {
       return undefined;
     }

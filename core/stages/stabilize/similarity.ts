@@ -120,3 +120,10 @@ export function toPlaneAffine(s: Similarity, g: PlaneGeometry): Float64Array {
   const [x2, y2] = map(0, 1);
   return Float64Array.of(x1 - x0, x2 - x0, x0, y1 - y0, y2 - y0, y0);
 }
+
+/** The inverse of a plane's affine map [m00, m01, m02, m10, m11, m12] (as toPlaneAffine gives). */
+export function invertPlaneAffine(m: Float64Array): Float64Array {
+  const [a, b, c, d, e, f] = m;
+  const det = a * e - b * d;
+  return Float64Array.of(e / det, -b / det, (b * f - c * e) / det, -d / det, a / det, (c * d - a * f) / det);
+}

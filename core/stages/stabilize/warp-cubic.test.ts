@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { invertPlaneAffine } from './similarity.js';
 import { texture } from './test-frames.js';
 import { catmullRom, cubicWeights, HALF_PHASE } from './warp-cubic.js';
 import { fixedSpan, slowSpan, type Samples } from './warp-spans.js';
@@ -6,12 +7,6 @@ import { warpPlane } from './warp.js';
 
 let seed = 5;
 const rnd = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
-/** The inverse of an affine map [m00 m01 m02; m10 m11 m12]. */
-function inverse(m: Float64Array): Float64Array {
-  const [a, b, c, d, e, f] = m;
-  const det = a * e - b * d;
-  return Float64Array.of(e / det, -b / det, (b * f - c * e) / det, -d / det, a / det, (c * d - a * f) / det);
-}
 const similarity = (sc: number, ang: number, tx: number, ty: number): Float64Array => Float64Array.of(sc * Math.cos(ang), -sc * Math.sin(ang), tx, sc * Math.sin(ang), sc * Math.cos(ang), ty);
 
 /**
@@ -117,7 +112,7 @@ describe('bicubic warp (WebAssembly)', () => {
       return 10 * Math.log10((255 * 255 * n) / s);
     };
     const there = similarity(0.95, 0.01, 9.37, 7.61);
-    const back = inverse(there);
+    const back = invertPlaneAffine(there);
     const roundTrip = (bilinear: boolean): number => {
       const mid = new Uint8Array(pw * ph), out = new Uint8Array(pw * ph);
       warpPlane(src, mid, pw, ph, there, undefined, { bilinear });

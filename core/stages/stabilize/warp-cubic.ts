@@ -11,23 +11,13 @@
  * copied out. Columns whose taps would leave the plane (a pixel's width at each edge) stay
  * bilinear (slowSpan).
  */
+import { instantiate, WASM_MAX_PAGES, WASM_PAGE, wasmMemory, type WasmMemory } from '../../common/wasm.js';
 import { fixedSpan, slowSpan, type Samples } from './warp-spans.js';
 import { WARP_WASM } from './warp-wasm.js';
 
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-/** The parts of the WebAssembly API used here (core/ compiles without DOM types). */
-interface WasmApi {
-  Memory: new (d: { initial: number; maximum?: number }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
 type CubicSpan = (src: number, stride: number, dst: number, n: number, xf: number, yf: number, dx: number, dy: number, lut: number) => void;
 type CubicSpan16 = (src: number, stride: number, dst: number, n: number, xf: number, yf: number, dx: number, dy: number, lut: number, max: number) => void;
 
-const PAGE = 65536;
 /** Fraction phases of the weight table on each axis (the top 6 bits of a 16.16 coordinate's fraction). */
 const PHASES = 64;
 /** The table: 16 weights (i16, Q13) for every pair of phases. */
@@ -67,15 +57,13 @@ let kernel: { memory: WasmMemory; span: CubicSpan; span16: CubicSpan16 } | undef
 function kernelFor(bytes: number): typeof kernel {
   try {
     if (!kernel) {
-      const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-      if (!wasm) return undefined;
-      const memory = new wasm.Memory({ initial: Math.ceil((LUT_BYTES + bytes) / PAGE), maximum: PAGE });
-      const instance = new wasm.Instance(new wasm.Module(Buffer.from(WARP_WASM, 'base64')), { env: { memory } });
+      const memory = wasmMemory(Math.ceil((LUT_BYTES + bytes) / WASM_PAGE), WASM_MAX_PAGES);
+      const exports = instantiate(WARP_WASM, memory);
       writeTable(new DataView(memory.buffer));
-      kernel = { memory, span: instance.exports.cubicSpan as CubicSpan, span16: instance.exports.cubicSpan16 as CubicSpan16 };
+      kernel = { memory, span: exports.cubicSpan as CubicSpan, span16: exports.cubicSpan16 as CubicSpan16 };
     }
     const short = LUT_BYTES + bytes - kernel.memory.buffer.byteLength;
-    if (short > 0) kernel.memory.grow(Math.ceil(short / PAGE));
+    if (short > 0) kernel.memory.grow(Math.ceil(short / WASM_PAGE));
     return kernel;
   } catch {
     return undefined;
